@@ -1,0 +1,8 @@
+import os
+
+import dagster as dg
+
+# Billing periods are calendar months; the first one is configurable for utilities with older history.
+FIRST_PERIOD = os.environ.get("M2C_FIRST_PERIOD", "2024-01")
+
+billing_periods = dg.MonthlyPartitionsDefinition(start_date=f"{FIRST_PERIOD}-01")

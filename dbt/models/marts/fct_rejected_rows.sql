@@ -1,0 +1,26 @@
+with
+
+rejects as (
+    select * from {{ ref('stg_ingestion__rejects') }}
+),
+
+files as (
+    select * from {{ ref('stg_ingestion__load_ledger') }}
+),
+
+final as (
+    select
+        rejects.file_id,
+        files.folder,
+        files.file_name,
+        rejects.target_table,
+        rejects.row_no,
+        rejects.raw_values,
+        rejects.reject_reason,
+        rejects.rejected_at
+    from rejects
+    inner join files
+        on files.file_id = rejects.file_id
+)
+
+select * from final

@@ -1,0 +1,23 @@
+with
+
+source as (
+    select * from {{ source('tariffs', 'tariff_versions') }}
+),
+
+renamed as (
+    select
+        tariff_code,
+        service,
+        effective_from,
+        fixed_charge,
+        minimum_charge,
+        vat_rate,
+        levy_rate,
+        currency,
+        _file_id as source_file_id,
+        _row_no as source_row_no,
+        _loaded_at as loaded_at
+    from source
+)
+
+select * from renamed

@@ -1,0 +1,295 @@
+"""Load landed files into the raw schema: COPY, set-based validation, rejects, and the load ledger.
+
+Each file loads in one transaction: its ledger row, good rows and rejects commit together, so
+rows read = rows loaded + rows rejected holds for every file (a CHECK on the ledger enforces it).
+A file is identified by its content hash: the same bytes dropped again change nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
+
+from ingestion.readers import Table, UnreadableFile, read_file
+from ingestion.schema import cast_expr, ensure_raw_schema, reason_expr, value_expr
+from ingestion.specs import FOLDERS, SPECS, TableSpec
+
+COPY_BATCH_ROWS = 20_000
+SUPPORTED_SUFFIXES = {".csv", ".xlsx", ".xml"}
+
+
+@dataclass
+class TargetCounts:
+    target: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+
+
+@dataclass
+class FileResult:
+    folder: str
+    file_name: str
+    status: str  # loaded | quarantined | skipped (already loaded)
+    reason: str | None = None
+    targets: list[TargetCounts] = field(default_factory=list)
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(t.rows_loaded for t in self.targets)
+
+    @property
+    def rows_rejected(self) -> int:
+        return sum(t.rows_rejected for t in self.targets)
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def landed_files(landing: Path, folders: Iterable[str] | None = None) -> list[tuple[str, Path]]:
+    """(folder, path) of every file in the known sub-folders, in a stable order (folder, name)."""
+    found = []
+    for folder in folders or FOLDERS:
+        directory = landing / folder
+        if directory.is_dir():
+            found += [(folder, p) for p in sorted(directory.iterdir()) if p.is_file() and not p.name.startswith(".")]
+    return found
+
+
+def ingest_landing(
+    conn: psycopg.Connection,
+    landing: Path,
+    folders: Iterable[str] | None = None,
+    quarantine: Path | None = None,
+    timezone_name: str = "UTC",
+) -> list[FileResult]:
+    ensure_raw_schema(conn)
+    return [
+        ingest_file(conn, landing, folder, path, quarantine, timezone_name)
+        for folder, path in landed_files(landing, folders)
+    ]
+
+
+def ingest_file(
+    conn: psycopg.Connection,
+    landing: Path,
+    folder: str,
+    path: Path,
+    quarantine: Path | None = None,
+    timezone_name: str = "UTC",
+) -> FileResult:
+    name = path.relative_to(landing / folder).as_posix()
+    sha, size = file_digest(path)
+    started = datetime.now(timezone.utc)
+    seen = conn.execute(
+        "select 1 from raw.load_ledger where folder = %s and content_sha256 = %s limit 1", (folder, sha)
+    ).fetchone()
+    conn.commit()
+    if seen:
+        return FileResult(folder, name, "skipped", "the same content was loaded before")
+    try:
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise UnreadableFile(f"unsupported file type '{path.suffix or path.name}' in {folder}/")
+        with conn.transaction():
+            tables = read_file(path, folder, FOLDERS[folder])
+            counts = [
+                _load_table(conn, SPECS[t.target], t, folder, name, sha, size, started, timezone_name) for t in tables
+            ]
+        return FileResult(folder, name, "loaded", targets=counts)
+    except UnreadableFile as exc:
+        reason = str(exc)
+    except psycopg.errors.DataError as exc:
+        reason = f"the database refused the file's content: {exc.diag.message_primary}"
+    _quarantine(conn, folder, name, sha, size, started, reason, path, quarantine)
+    return FileResult(folder, name, "quarantined", reason)
+
+
+def _quarantine(conn, folder, name, sha, size, started, reason, path: Path, quarantine: Path | None) -> None:
+    if quarantine is not None:
+        target = quarantine / folder / f"{sha[:12]}_{path.name}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+    with conn.transaction():
+        conn.execute(
+            """insert into raw.load_ledger (folder, file_name, content_sha256, file_bytes, status, reason, started_at)
+               values (%s, %s, %s, %s, 'quarantined', %s, %s)""",
+            (folder, name, sha, size, reason, started),
+        )
+
+
+def _load_table(
+    conn: psycopg.Connection,
+    spec: TableSpec,
+    table: Table,
+    folder: str,
+    name: str,
+    sha: str,
+    size: int,
+    started: datetime,
+    timezone_name: str,
+) -> TargetCounts:
+    known = {c.name for c in spec.all_columns}
+    missing = [c.name for c in spec.columns if c.required and c.name not in table.header]
+    if missing:
+        raise UnreadableFile(f"{table.target}: required column(s) missing from the header: {', '.join(missing)}")
+    file_id = conn.execute(
+        """insert into raw.load_ledger (folder, target, file_name, content_sha256, file_bytes, status, started_at)
+           values (%s, %s, %s, %s, %s, 'loaded', %s) returning file_id""",
+        (folder, table.target, name, sha, size, started),
+    ).fetchone()[0]
+
+    extras = [h for h in table.header if h not in known]
+    land_columns = ["row_no"] + [c.name for c in spec.all_columns] + extras
+    conn.execute(
+        sql.SQL("create temp table _land ({}) on commit drop").format(
+            sql.SQL(", ").join(
+                sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL("bigint" if c == "row_no" else "text"))
+                for c in land_columns
+            )
+        )
+    )
+    rows_read, malformed = _copy_rows(conn, table)
+    counts = TargetCounts(table.target, rows_read=rows_read)
+    with conn.cursor() as cur:
+        cur.execute(_validate_and_insert(spec, file_id, extras, timezone_name, folder, name))
+        counts.rows_loaded = cur.rowcount
+    if malformed:
+        with conn.cursor() as cur:
+            cur.executemany(
+                "insert into raw.rejects (file_id, target, row_no, raw_values, reason) values (%s, %s, %s, %s, %s)",
+                [(file_id, table.target, row_no, Jsonb(values), reason) for row_no, values, reason in malformed],
+            )
+    counts.rows_rejected = rows_read - counts.rows_loaded
+    conn.execute(
+        """update raw.load_ledger set rows_read = %s, rows_loaded = %s, rows_rejected = %s,
+               finished_at = clock_timestamp()
+           where file_id = %s""",
+        (counts.rows_read, counts.rows_loaded, counts.rows_rejected, file_id),
+    )
+    conn.execute(
+        """update raw.load_ledger set superseded_by = %s
+           where folder = %s and file_name = %s and target = %s and file_id < %s
+             and status = 'loaded' and superseded_by is null""",
+        (file_id, folder, name, table.target, file_id),
+    )
+    conn.execute("drop table _land")
+    return counts
+
+
+def _copy_rows(conn: psycopg.Connection, table: Table) -> tuple[int, list[tuple[int, dict, str]]]:
+    """COPY well-shaped rows into _land; return rows read and the malformed ones with reasons."""
+    width = len(table.header)
+    malformed: list[tuple[int, dict, str]] = []
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    rows_read = 0
+    columns = sql.SQL(", ").join(map(sql.Identifier, ["row_no", *table.header]))
+    with conn.cursor().copy(sql.SQL("copy _land ({}) from stdin (format csv)").format(columns)) as copy:
+        batch: list[list[object]] = []
+        for offset, row in enumerate(table.rows):
+            if not row or (len(row) == 1 and row[0].strip() == ""):
+                continue  # a blank line is not a row
+            rows_read += 1
+            row_no = table.first_row_no + offset
+            if len(row) != width:
+                values = dict(zip(table.header, row)) | {f"_field_{i + 1}": v for i, v in enumerate(row[width:], width)}
+                malformed.append((row_no, values, f"row has {len(row)} fields but the header has {width}"))
+                continue
+            batch.append([row_no, *row])
+            if len(batch) >= COPY_BATCH_ROWS:
+                writer.writerows(batch)
+                copy.write(buffer.getvalue())
+                buffer.seek(0)
+                buffer.truncate()
+                batch.clear()
+        writer.writerows(batch)
+        copy.write(buffer.getvalue())
+    return rows_read, malformed
+
+
+def _validate_and_insert(
+    spec: TableSpec, file_id: int, extras: list[str], timezone_name: str, folder: str, name: str
+) -> sql.Composed:
+    """One statement: validate every landed row, insert the good ones, reject the rest with reasons.
+
+    It runs without bind parameters (values are literals) because the reasons use format('%s').
+    """
+    reasons: list[sql.Composable] = [reason_expr(c, timezone_name) for c in spec.all_columns]
+    window = sql.SQL("")
+    if spec.unique_in_file:
+        keys = sql.SQL(", ").join(value_expr(spec.column(k)) for k in spec.unique_in_file)
+        window = sql.SQL(", min(l.row_no) over (partition by {}) as _first_row").format(keys)
+        key_names = sql.Literal(", ".join(spec.unique_in_file))
+        reasons.append(
+            sql.SQL("case when l.row_no > l._first_row then format('duplicate %s: the same as row %s', {}, l._first_row) end").format(
+                key_names
+            )
+        )
+    if spec.unique_across_files:
+        key = spec.unique_in_file[0]
+        reasons.append(
+            sql.SQL(
+                """case when exists (
+                     select 1 from raw.{table} p
+                     join raw.load_ledger f on f.file_id = p._file_id
+                     where p.{key} = {value} and not (f.folder = {folder} and f.file_name = {name})
+                   ) then format('%s "%s" was already loaded from another file', {key_name}, {value}) end"""
+            ).format(
+                table=sql.Identifier(spec.table),
+                key=sql.Identifier(key),
+                value=value_expr(spec.column(key)),
+                folder=sql.Literal(folder),
+                name=sql.Literal(name),
+                key_name=sql.Literal(key),
+            )
+        )
+    target_columns = [c.name for c in spec.all_columns]
+    if extras:
+        extra = sql.SQL("nullif(jsonb_strip_nulls(jsonb_build_object({})), '{{}}'::jsonb)").format(
+            sql.SQL(", ").join(sql.SQL("{}, l.{}").format(sql.Literal(e), sql.Identifier(e)) for e in extras)
+        )
+    else:
+        extra = sql.SQL("null::jsonb")
+    return sql.SQL(
+        """with checked as materialized (
+             select l.*, concat_ws('; ', {reasons}) as _reason
+             from (select l.*{window} from _land as l) as l
+           ),
+           rejected as (
+             insert into raw.rejects (file_id, target, row_no, raw_values, reason)
+             select {file_id}, {target}, c.row_no,
+                    jsonb_strip_nulls(to_jsonb(c) - 'row_no' - '_reason' - '_first_row'), c._reason
+             from checked as c
+             where c._reason <> ''
+           )
+           insert into raw.{table} ({columns}, _file_id, _row_no, _extra)
+           select {casts}, {file_id}, l.row_no, {extra}
+           from checked as l
+           where l._reason = ''"""
+    ).format(
+        reasons=sql.SQL(", ").join(reasons),
+        file_id=sql.Literal(file_id),
+        window=window,
+        target=sql.Literal(spec.table),
+        table=sql.Identifier(spec.table),
+        columns=sql.SQL(", ").join(map(sql.Identifier, target_columns)),
+        casts=sql.SQL(", ").join(cast_expr(c, timezone_name) for c in spec.all_columns),
+        extra=extra,
+    )

@@ -1,0 +1,197 @@
+"""The landing-format contract (shared/spec/landing-formats.md) as data: one spec per raw table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+CUSTOMER_CLASSES = ("residential", "commercial", "industrial", "public", "agricultural")
+SERVICES = ("electricity", "water", "heat", "gas")
+UNITS = ("kWh", "m3", "GJ", "Gcal")
+CURRENCIES = ("EUR", "PLN", "KRW", "USD", "GBP", "CZK", "SEK", "NOK", "DKK", "CHF", "HUF", "RON")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str = "text"  # text | date | timestamp | decimal | int | enum | iban
+    required: bool = False
+    values: tuple[str, ...] = ()  # allowed values of an enum (matched case-insensitively)
+    default: str | None = None
+    check: str | None = None  # SQL predicate on the typed value, e.g. "{v} >= 0"
+    check_reason: str | None = None  # what the check demands, e.g. "must be ≥ 0"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    table: str  # raw.<table>
+    columns: tuple[Column, ...]
+    unique_in_file: tuple[str, ...] = ()  # a key that may appear once per file
+    unique_across_files: bool = False  # the key may also not repeat a row already loaded
+    extra_raw_columns: tuple[Column, ...] = field(default=())  # filled by a reader, not by people
+
+    @property
+    def all_columns(self) -> tuple[Column, ...]:
+        return self.columns + self.extra_raw_columns
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.all_columns if c.name == name)
+
+
+ACCOUNTS = TableSpec(
+    "accounts",
+    (
+        Column("account_id", required=True),
+        Column("customer_name", required=True),
+        Column("customer_class", "enum", required=True, values=CUSTOMER_CLASSES),
+        Column("district"),
+        Column("payment_method", "enum", required=True, values=("direct_debit", "bank_transfer", "counter")),
+        Column("parent_account_id"),
+        Column("email"),
+        Column("iban", "iban"),
+        Column("opened_on", "date", required=True),
+        Column("closed_on", "date"),
+    ),
+    unique_in_file=("account_id",),
+)
+
+SERVICE_POINTS = TableSpec(
+    "service_points",
+    (
+        Column("service_point_id", required=True),
+        Column("service", "enum", required=True, values=SERVICES),
+        Column("address"),
+        Column("district"),
+        Column("building_id"),
+        Column("master_service_point_id"),
+        Column("floor_area_m2", "decimal", check="{v} > 0", check_reason="must be > 0"),
+    ),
+    unique_in_file=("service_point_id",),
+)
+
+METERS = TableSpec(
+    "meters",
+    (
+        Column("meter_id", required=True),
+        Column("service_point_id", required=True),
+        Column("installed_on", "date", required=True),
+        Column("removed_on", "date"),
+        Column("multiplier", "decimal", default="1", check="{v} > 0", check_reason="must be > 0"),
+        Column("register_digits", "int", default="6", check="{v} between 1 and 12", check_reason="must be 1 to 12"),
+        Column("unit", "enum", required=True, values=UNITS),
+        Column("modbus_host"),
+        Column("modbus_port", "int", check="{v} between 1 and 65535", check_reason="must be a TCP port"),
+        Column("modbus_unit_id", "int", check="{v} between 0 and 255", check_reason="must be 0 to 255"),
+        Column("register_map"),
+    ),
+    unique_in_file=("meter_id", "installed_on"),
+)
+
+CONTRACTS = TableSpec(
+    "contracts",
+    (
+        Column("contract_id", required=True),
+        Column("account_id", required=True),
+        Column("service_point_id", required=True),
+        Column("tariff_code", required=True),
+        Column("start_date", "date", required=True),
+        Column("end_date", "date"),
+    ),
+    unique_in_file=("contract_id",),
+)
+
+TARIFF_VERSIONS = TableSpec(
+    "tariff_versions",
+    (
+        Column("tariff_code", required=True),
+        Column("service", "enum", required=True, values=SERVICES),
+        Column("effective_from", "date", required=True),
+        Column("fixed_charge", "decimal", default="0", check="{v} >= 0", check_reason="must be ≥ 0"),
+        Column("minimum_charge", "decimal", default="0", check="{v} >= 0", check_reason="must be ≥ 0"),
+        Column("vat_rate", "decimal", default="0", check="{v} between 0 and 1", check_reason="must be 0 to 1"),
+        Column("levy_rate", "decimal", default="0", check="{v} between 0 and 1", check_reason="must be 0 to 1"),
+        Column("currency", "enum", required=True, values=CURRENCIES),
+    ),
+    unique_in_file=("tariff_code", "effective_from"),
+)
+
+TARIFF_BLOCKS = TableSpec(
+    "tariff_blocks",
+    (
+        Column("tariff_code", required=True),
+        Column("effective_from", "date", required=True),
+        Column("season", "enum", default="all", values=("all", "summer", "winter")),
+        Column("block_no", "int", required=True, check="{v} >= 1", check_reason="must be ≥ 1"),
+        Column("from_units", "decimal", required=True, check="{v} >= 0", check_reason="must be ≥ 0"),
+        Column("to_units", "decimal", check="{v} > 0", check_reason="must be > 0"),
+        Column("unit_price", "decimal", required=True, check="{v} >= 0", check_reason="must be ≥ 0"),
+        Column("basic_charge", "decimal", check="{v} >= 0", check_reason="must be ≥ 0"),
+    ),
+    unique_in_file=("tariff_code", "effective_from", "season", "block_no"),
+)
+
+_READING_COLUMNS = (
+    Column("meter_id", required=True),
+    Column("read_at", "timestamp", required=True),
+    Column("reading", "decimal", required=True, check="{v} >= 0", check_reason="must be ≥ 0"),
+    Column(
+        "read_type", "enum", default="actual", values=("actual", "customer", "estimated", "install", "removal")
+    ),
+    Column("source", "enum", values=("manual", "handheld", "amr", "portal", "excel")),
+)
+
+READINGS = TableSpec("readings", _READING_COLUMNS)
+INTERVAL_READINGS = TableSpec("interval_readings", _READING_COLUMNS)
+
+PAYMENTS = TableSpec(
+    "payments",
+    (
+        Column("payment_id", required=True),
+        Column("paid_at", "date", required=True),
+        Column("amount", "decimal", required=True, check="{v} > 0", check_reason="must be > 0"),
+        Column("currency", "enum", values=CURRENCIES),
+        Column("channel", "enum", values=("bank_transfer", "direct_debit", "counter", "card")),
+        Column("reference"),
+        Column("reversal_of"),
+    ),
+    unique_in_file=("payment_id",),
+    unique_across_files=True,
+    extra_raw_columns=(
+        Column("end_to_end_id"),
+        Column("payer_name"),
+        Column("remittance_text"),
+        Column(
+            "entry_kind",
+            "enum",
+            values=("credit", "reversal", "debit"),
+            check="{v} <> 'debit'",
+            check_reason="is not a customer payment (a debit entry: bank charge or outgoing transfer)",
+        ),
+    ),
+)
+
+SPECS = {
+    s.table: s
+    for s in (
+        ACCOUNTS,
+        SERVICE_POINTS,
+        METERS,
+        CONTRACTS,
+        TARIFF_VERSIONS,
+        TARIFF_BLOCKS,
+        READINGS,
+        INTERVAL_READINGS,
+        PAYMENTS,
+    )
+}
+
+# Landing sub-folder -> the raw tables its files feed.
+FOLDERS: dict[str, tuple[str, ...]] = {
+    "accounts": ("accounts",),
+    "service_points": ("service_points",),
+    "meters": ("meters",),
+    "contracts": ("contracts",),
+    "tariffs": ("tariff_versions", "tariff_blocks"),
+    "readings": ("readings",),
+    "readings/interval": ("interval_readings",),
+    "payments": ("payments",),
+}

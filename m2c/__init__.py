@@ -1,0 +1,1 @@
+"""Meter-to-Cash: meter readings to cash, as tested SQL."""

@@ -1,0 +1,170 @@
+"""`m2c`: one command for the whole stack."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from m2c import db, settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args) or 0
+    except db.DatabaseError as exc:
+        print(f"m2c: {exc}", file=sys.stderr)
+        return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="m2c", description="Meter-to-Cash: meter readings to cash.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    database = commands.add_parser("db", help="the database in use (embedded PostgreSQL or M2C_DATABASE_URL)")
+    database.add_argument("action", choices=["url", "start", "stop"])
+    database.set_defaults(handler=cmd_db)
+
+    generate = commands.add_parser("generate", help="write a sample utility's landing files")
+    add_sample_options(generate)
+    generate.add_argument("--out", type=Path, default=None, help="folder to write (default: the landing folder)")
+    generate.set_defaults(handler=cmd_generate)
+
+    ingest = commands.add_parser("ingest", help="load the landing folder into the raw schema (through Dagster)")
+    ingest.add_argument("--landing", type=Path, default=None, help="landing folder (default: $M2C_HOME/landing)")
+    ingest.set_defaults(handler=cmd_ingest)
+
+    build = commands.add_parser("build", help="rebuild the dbt staging, intermediate and dimension models")
+    build.set_defaults(handler=cmd_build)
+
+    demo = commands.add_parser("demo", help="generate a sample utility and run the whole pipeline on it")
+    add_sample_options(demo)
+    demo.set_defaults(handler=cmd_demo)
+
+    ui = commands.add_parser("ui", help="open the Dagster UI (dagster dev) on this project")
+    ui.add_argument("--port", type=int, default=3000)
+    ui.set_defaults(handler=cmd_ui)
+    return parser
+
+
+def add_sample_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--accounts", type=int, default=2000)
+    parser.add_argument("--months", type=int, default=24)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--start", default="2024-01", help="first billing period, YYYY-MM")
+    parser.add_argument("--interval-meters", type=int, default=10, help="meters with 15-minute AMI data")
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    if args.action == "stop":
+        if db.external_url():
+            print("M2C_DATABASE_URL is set: the external database is not m2c's to stop.")
+            return 1
+        print("stopped" if db.stop_embedded() else "the embedded database was not running")
+        return 0
+    url = db.database_url()
+    print(url if args.action == "url" else f"running: {db.describe(url)}")
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from m2c.generator import generate
+
+    out = (args.out or settings.landing_dir()).resolve()
+    started = time.perf_counter()
+    summary = generate(out, args.accounts, args.months, args.seed, args.start, args.interval_meters)
+    print(
+        f"generated {summary.accounts:,} accounts, {summary.meters:,} meters, {summary.readings:,} readings, "
+        f"{summary.interval_readings:,} interval reads, {summary.payments:,} payments "
+        f"in {len(summary.files)} files under {out} ({time.perf_counter() - started:.1f}s)"
+    )
+    return 0
+
+
+def run_job(name: str, partition_key: str | None = None) -> bool:
+    """Run a Dagster job in this process, recorded in DAGSTER_HOME so it shows in the UI."""
+    import dagster as dg
+
+    from dagster_project.definitions import defs
+
+    settings.ensure_dagster_home()
+    job = defs.resolve_job_def(name)
+    with dg.DagsterInstance.get() as instance:
+        level = os.environ.get("M2C_LOG_LEVEL", "WARNING")
+        result = job.execute_in_process(
+            instance=instance,
+            partition_key=partition_key,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": level}}}},
+        )
+    if not result.success:
+        for event in result.all_events:
+            if event.is_failure and event.step_failure_data:
+                print(f"m2c: step {event.step_key} failed: {event.step_failure_data.error.message.strip()}",
+                      file=sys.stderr)
+    return result.success
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    if args.landing:
+        os.environ["M2C_LANDING_DIR"] = str(args.landing.resolve())
+    db.database_url()
+    ok = run_job("ingest_landing")
+    print_ingest_summary()
+    return 0 if ok else 1
+
+
+def cmd_build(_: argparse.Namespace) -> int:
+    db.database_url()
+    return 0 if run_job("build_reference_models") else 1
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    url = db.database_url()
+    print(f"database: {db.describe(url)}")
+    args.out = None
+    cmd_generate(args)
+    for job in ("ingest_landing", "build_reference_models"):
+        print(f"running {job} ...")
+        if not run_job(job):
+            return 1
+    print_ingest_summary()
+    print_layer_summary()
+    print(f"\ndone in {time.perf_counter() - started:.0f}s.")
+    print("  Dagster UI (runs, assets, checks):  .venv/bin/m2c ui    then open http://127.0.0.1:3000")
+    print(f"  exports folder:                     {settings.exports_dir()}")
+    print(f"  landing folder:                     {settings.landing_dir()}")
+    return 0
+
+
+def print_ingest_summary() -> None:
+    from m2c.report import ingest_summary
+
+    with db.connect() as conn:
+        print(ingest_summary(conn))
+
+
+def print_layer_summary() -> None:
+    from m2c.report import layer_summary
+
+    with db.connect() as conn:
+        print(layer_summary(conn))
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    db.database_url()
+    settings.ensure_dagster_home()
+    dagster = Path(sys.executable).with_name("dagster")
+    command = [str(dagster), "dev", "-w", str(settings.REPO_ROOT / "workspace.yaml"), "-h", "127.0.0.1",
+               "-p", str(args.port)]
+    return subprocess.call(command, cwd=settings.REPO_ROOT)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,650 @@
+"""`m2c generate`: a realistic sample utility written as landing files (shared/spec/landing-formats.md).
+
+Deterministic for a seed: every account draws from its own RNG seeded by (seed, account index), so
+the output does not depend on chunking, and accounts stream to per-month writers one at a time,
+which keeps memory flat up to millions of accounts. Invoice numbers follow the billing models'
+format, INV-YYYYMM-<account_id>, so payments can quote them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import math
+import random
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from m2c.tariffs import Version, tariff_book, tariff_code_for
+
+CLASSES = [("residential", 0.85), ("commercial", 0.10), ("industrial", 0.02), ("public", 0.02), ("agricultural", 0.01)]
+DISTRICTS = ["Northgate", "Riverside", "Old Town", "Hillcrest", "Lakeside", "Westfield", "Eastbrook", "Southport",
+             "Millbrook", "Greenway", "Harbour", "Kingsmead"]
+FIRST = ["Anna", "Ben", "Clara", "David", "Eva", "Felix", "Greta", "Hugo", "Ines", "Jonas", "Karin", "Leo", "Mila",
+         "Noah", "Olga", "Paul", "Rosa", "Sven", "Tara", "Ugo", "Vera", "Wim", "Yara", "Zeno"]
+LAST = ["Novak", "Schmidt", "Kowalski", "Rossi", "Martin", "Kim", "Lee", "Park", "Jansen", "Horvat", "Nagy",
+        "Popescu", "Dubois", "Larsen", "Silva", "Weber", "Moreau", "Berg", "Costa", "Fischer"]
+BUSINESS = ["Bakery", "Garage", "Clinic", "Studio", "Foods", "Logistics", "Print Shop", "Hotel", "Cafe", "Pharmacy"]
+STREETS = ["Main St", "Station Rd", "Mill Lane", "Park Ave", "Church St", "High St", "Bridge Rd", "Elm Row"]
+
+# Daily usage in the meter's unit by service and class, and the month-of-year shape per service.
+DAILY_BASE = {
+    "electricity": {"residential": 9.5, "commercial": 60, "industrial": 900, "public": 120, "agricultural": 80},
+    "water": {"residential": 0.35, "commercial": 2.0, "industrial": 12.0, "public": 4.0, "agricultural": 6.0},
+    "heat": {"residential": 0.22, "commercial": 1.2, "industrial": 4.0, "public": 2.5, "agricultural": 0.8},
+    "gas": {"residential": 2.4, "commercial": 14.0, "industrial": 60.0, "public": 20.0, "agricultural": 10.0},
+}
+SEASON = {
+    "electricity": [1.15, 1.10, 1.0, 0.92, 0.88, 1.05, 1.40, 1.45, 1.0, 0.92, 1.0, 1.12],
+    "water": [0.9, 0.9, 0.95, 1.0, 1.1, 1.2, 1.3, 1.3, 1.1, 1.0, 0.92, 0.9],
+    "heat": [1.9, 1.7, 1.3, 0.8, 0.3, 0.08, 0.05, 0.05, 0.25, 0.9, 1.4, 1.8],
+    "gas": [1.8, 1.6, 1.3, 0.9, 0.5, 0.3, 0.25, 0.25, 0.45, 0.9, 1.4, 1.7],
+}
+UNITS = {"electricity": "kWh", "water": "m3", "heat": "GJ", "gas": "m3"}
+READ_DECIMALS = {"electricity": 0, "water": 2, "heat": 3, "gas": 1}
+SP_PREFIX = {"electricity": "E", "water": "W", "heat": "H", "gas": "G"}
+BUILDING_SIZE = 16
+BUILDING_EVERY = 6  # one block of BUILDING_SIZE accounts in every BUILDING_EVERY is an apartment building
+CHAIN_EVERY = 500  # account 1, 501, 1001 ... is a chain's head office (consolidated parent)
+MISSING_RATE, DUPLICATE_RATE, NEGATIVE_RATE, SPIKE_RATE = 0.02, 0.003, 0.001, 0.0008
+EXACT_REPEAT_RATE, CUSTOMER_READ_RATE, MALFORMED_RATE = 0.002, 0.04, 0.0005
+XLSX_EPOCH = (2020, 1, 1, 0, 0, 0)
+CENT = Decimal("0.01")
+
+ACCOUNT_COLUMNS = ["account_id", "customer_name", "customer_class", "district", "payment_method",
+                   "parent_account_id", "email", "iban", "opened_on", "closed_on"]
+SP_COLUMNS = ["service_point_id", "service", "address", "district", "building_id", "master_service_point_id",
+              "floor_area_m2"]
+METER_COLUMNS = ["meter_id", "service_point_id", "installed_on", "removed_on", "multiplier", "register_digits", "unit"]
+CONTRACT_COLUMNS = ["contract_id", "account_id", "service_point_id", "tariff_code", "start_date", "end_date"]
+READING_COLUMNS = ["meter_id", "read_at", "reading", "read_type", "source"]
+PAYMENT_COLUMNS = ["payment_id", "paid_at", "amount", "currency", "channel", "reference", "reversal_of"]
+
+
+@dataclass
+class Summary:
+    out: Path
+    accounts: int = 0
+    service_points: int = 0
+    meters: int = 0
+    contracts: int = 0
+    readings: int = 0
+    interval_readings: int = 0
+    payments: int = 0
+    files: list[str] = field(default_factory=list)
+
+
+def month_add(first: dt.date, months: int) -> dt.date:
+    index = first.year * 12 + first.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(first: dt.date) -> dt.date:
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def iban_for(rng: random.Random) -> str:
+    bban = f"{rng.randrange(10**8):08d}{rng.randrange(10**10):010d}"
+    digits = "".join(str(ord(c) - 55) if c.isalpha() else c for c in bban + "DE00")
+    return f"DE{98 - int(digits) % 97:02d}{bban}"
+
+
+def money(value: float | Decimal) -> Decimal:
+    return Decimal(str(value)).quantize(CENT, ROUND_HALF_UP)
+
+
+def approx_bill(version: Version, usage: float, month: int, summer_months=(7, 8)) -> Decimal:
+    """What the customer will roughly owe for a month: enough for realistic payment amounts."""
+    season = "summer" if month in summer_months else "winter"
+    blocks = [b for b in version.blocks if b.season in ("all", season)]
+    q = Decimal(str(round(usage, 3)))
+    energy = sum(
+        (min(max(q - b.from_units, Decimal(0)), (b.to_units - b.from_units) if b.to_units else q) * b.unit_price
+         for b in blocks),
+        Decimal(0),
+    )
+    basic = next((b.basic_charge or 0 for b in reversed(blocks) if b.from_units < q), blocks[0].basic_charge or 0)
+    subtotal = max(energy + basic + version.fixed_charge, version.minimum_charge)
+    return money(subtotal * (1 + version.vat_rate + version.levy_rate))
+
+
+@dataclass
+class Meter:
+    meter_id: str
+    service: str
+    installed_on: dt.date
+    removed_on: dt.date | None
+    multiplier: int
+    digits: int
+    register: float
+
+
+@dataclass
+class ServicePoint:
+    sp_id: str
+    service: str
+    tariff_code: str
+    scale: float
+    meters: list[Meter]
+
+
+class Writers:
+    """Open CSV writers by relative path, created on first use."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.handles: dict[str, tuple] = {}
+
+    def row(self, rel: str, header: list[str], values: list[object]) -> None:
+        if rel not in self.handles:
+            path = self.out / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = path.open("w", newline="", encoding="utf-8")
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(header)
+            self.handles[rel] = (handle, writer)
+        self.handles[rel][1].writerow(values)
+
+    def close(self) -> list[str]:
+        for handle, _ in self.handles.values():
+            handle.close()
+        return sorted(self.handles)
+
+
+class Generator:
+    def __init__(self, out: Path, accounts: int, months: int, seed: int, start: dt.date, interval_meters: int,
+                 currency: str = "EUR"):
+        self.out, self.n, self.months, self.seed = out, accounts, months, seed
+        self.start, self.interval_meters, self.currency = start, interval_meters, currency
+        self.periods = [month_add(start, m) for m in range(months)]
+        self.end = month_end(self.periods[-1])
+        self.book = tariff_book(start, currency)
+        self.writers = Writers(out)
+        self.summary = Summary(out)
+        self.statement_parts: dict[str, Path] = {}
+        self.scratch = Path(tempfile.mkdtemp(prefix="m2c-gen-"))
+        self.apartment_rows: list[list[object]] = []
+        self.building_usage: dict[dt.date, float] = {}
+        self.pay_seq = 0
+        self.payer_name = ""
+
+    def version(self, code: str, day: dt.date) -> Version:
+        return [v for v in self.book if v.tariff_code == code and v.effective_from <= day][-1]
+
+    def rng(self, *key: object) -> random.Random:
+        return random.Random(f"{self.seed}:" + ":".join(map(str, key)))
+
+    # --- accounts, premises, meters, contracts --------------------------------------------------
+
+    def run(self) -> Summary:
+        for index in range(self.n):
+            self.account(index)
+        self.write_tariffs()
+        self.write_apartment_sheet()
+        self.write_statements()
+        self.summary.files = self.writers.close() + self.summary.files
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        self.summary.files = sorted(set(self.summary.files))
+        return self.summary
+
+    def account(self, index: int) -> None:
+        rng = self.rng("account", index)
+        account_id = f"A{index + 1:07d}"
+        block = index // BUILDING_SIZE
+        in_building = block % BUILDING_EVERY == 0
+        head_office = index % CHAIN_EVERY == 0 and not in_building
+        klass = "commercial" if head_office else (
+            "residential" if in_building else rng.choices([c for c, _ in CLASSES], [w for _, w in CLASSES])[0])
+        parent = None
+        chain_head = (index // CHAIN_EVERY) * CHAIN_EVERY
+        if klass == "commercial" and not head_office and chain_head < index and (chain_head // BUILDING_SIZE) % BUILDING_EVERY and rng.random() < 0.15:
+            parent = f"A{chain_head + 1:07d}"
+        district = DISTRICTS[(block if in_building else index) % len(DISTRICTS)]
+        opened = self.opened_on(rng)
+        closed = None
+        if not head_office and parent is None and (self.end - self.start).days > 120 and rng.random() < 0.03:
+            closed = self.start + dt.timedelta(days=rng.randrange(60, (self.end - self.start).days - 20))
+            closed = max(closed, opened + dt.timedelta(days=40))
+            if closed >= self.end:
+                closed = None
+        method = self.payment_method(rng, klass)
+        self.write_account(rng, account_id, klass, district, method, parent, opened, closed, in_building)
+        behaviour = self.payer_behaviour(rng, head_office)
+
+        self.pay_seq = 0
+        premises = self.premises(rng, index, account_id, klass, district, opened, closed, in_building, block)
+        bills = self.simulate(rng, index, premises, opened, closed)
+        # A branch of a consolidated parent pays its share toward the parent's invoice.
+        self.payments(rng, account_id, parent or account_id, method, behaviour, bills)
+        if closed is not None:
+            # The next tenant moves in the day after the move-out, on the same premises and meters.
+            tenant = f"T{index + 1:07d}"
+            tenant_rng = self.rng("tenant", index)
+            moved_in = closed + dt.timedelta(days=1)
+            tenant_method = self.payment_method(tenant_rng, klass)
+            self.write_account(tenant_rng, tenant, klass, district, tenant_method, None, moved_in, None, in_building)
+            for sp in premises:
+                self.contract(tenant, sp, moved_in, None, suffix=2)
+            tenant_bills = self.simulate(tenant_rng, index, premises, moved_in, None, tenant=True)
+            self.payments(tenant_rng, tenant, tenant, tenant_method, self.payer_behaviour(tenant_rng, False),
+                          tenant_bills)
+        if in_building and (index % BUILDING_SIZE == BUILDING_SIZE - 1 or index == self.n - 1):
+            self.master_reads(block)
+
+    def opened_on(self, rng: random.Random) -> dt.date:
+        if rng.random() < 0.12:
+            return self.start + dt.timedelta(days=rng.randrange(5, max(6, (self.end - self.start).days - 60)))
+        return dt.date(2005, 1, 1) + dt.timedelta(days=rng.randrange((self.start - dt.date(2005, 1, 1)).days - 30))
+
+    @staticmethod
+    def payment_method(rng: random.Random, klass: str) -> str:
+        if klass == "residential":
+            return rng.choices(["direct_debit", "bank_transfer", "counter"], [0.5, 0.4, 0.1])[0]
+        return rng.choices(["direct_debit", "bank_transfer"], [0.3, 0.7])[0]
+
+    @staticmethod
+    def payer_behaviour(rng: random.Random, reliable: bool) -> str:
+        if reliable:
+            return "prompt"
+        return rng.choices(["prompt", "late", "partial", "never", "over", "erratic"],
+                           [0.72, 0.12, 0.08, 0.015, 0.04, 0.025])[0]
+
+    def write_account(self, rng, account_id, klass, district, method, parent, opened, closed, in_building) -> None:
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        name = f"{first} {last}" if klass == "residential" else f"{last} {rng.choice(BUSINESS)}"
+        iban = iban_for(rng) if method == "direct_debit" or rng.random() < 0.3 else ""
+        if iban and rng.random() < 0.002:
+            iban = iban[:4] + ("1" if iban[4] != "1" else "2") + iban[5:]  # a typo: fails the checksum
+        email = f"{first}.{last}{rng.randrange(100)}@example.org".lower() if rng.random() < 0.7 else ""
+        self.payer_name = name
+        self.writers.row("accounts/accounts.csv", ACCOUNT_COLUMNS, [
+            account_id, name, klass, district, method, parent or "", email, iban, opened.isoformat(),
+            closed.isoformat() if closed else ""])
+        self.summary.accounts += 1
+
+    def premises(self, rng, index, account_id, klass, district, opened, closed, in_building, block) -> list[ServicePoint]:
+        number = f"{index + 1:07d}"
+        address = f"{rng.randrange(1, 200)} {rng.choice(STREETS)}"
+        building_id = f"B{block:06d}" if in_building else ""
+        services = ["electricity"]
+        if in_building or rng.random() < (0.7 if klass == "residential" else 0.5):
+            services.append("water")
+        if in_building or rng.random() < 0.1:
+            services.append("heat")
+        if not in_building and klass != "industrial" and rng.random() < 0.25:
+            services.append("gas")
+        if in_building and index % BUILDING_SIZE == 0:
+            self.master_meter(block, district)
+        points = []
+        for service in services:
+            sp_id = f"SP{SP_PREFIX[service]}{number}"
+            master = f"SPM{block:06d}" if in_building and service == "water" else ""
+            area = f"{rng.randrange(35, 121)}.{rng.randrange(10)}" if in_building else ""
+            self.writers.row("service_points/service_points.csv", SP_COLUMNS, [
+                sp_id, service, address + (f", flat {index % BUILDING_SIZE + 1}" if in_building else ""),
+                district, building_id, master, area])
+            self.summary.service_points += 1
+            sp = ServicePoint(sp_id, service, tariff_code_for(service, klass),
+                              DAILY_BASE[service][klass] * math.exp(rng.gauss(0, 0.3)), [])
+            self.meters_for(rng, sp, klass, opened)
+            self.contract(account_id, sp, opened, closed, suffix=1)
+            points.append(sp)
+        return points
+
+    def master_meter(self, block: int, district: str) -> None:
+        sp_id = f"SPM{block:06d}"
+        self.writers.row("service_points/service_points.csv", SP_COLUMNS,
+                         [sp_id, "water", f"Building {block}", district, f"B{block:06d}", "", ""])
+        self.writers.row("meters/meters.csv", METER_COLUMNS,
+                         [f"MM{block:06d}", sp_id, "2015-01-01", "", 1, 7, "m3"])
+        self.summary.service_points += 1
+        self.summary.meters += 1
+
+    def meters_for(self, rng, sp: ServicePoint, klass: str, opened: dt.date) -> None:
+        multiplier = 40 if sp.service == "electricity" and klass == "industrial" else 1
+        rollover_prone = sp.service in ("electricity", "water") and rng.random() < 0.08
+        digits = 5 if rollover_prone else 6
+        register = rng.uniform(0.93, 0.985) * 10**digits if rollover_prone else rng.uniform(0, 0.6) * 10**digits
+        installed = opened if opened >= self.start else dt.date(2015, 1, 1)
+        exchange = None
+        if (self.end - self.start).days > 90 and rng.random() < 0.015:
+            exchange = self.start + dt.timedelta(days=rng.randrange(40, (self.end - self.start).days - 10))
+            exchange = exchange if exchange > installed + dt.timedelta(days=35) else None
+        base = sp.sp_id[2:]
+        sp.meters.append(Meter(f"M{base}-1", sp.service, installed, exchange, multiplier, digits, register))
+        if exchange:
+            sp.meters.append(Meter(f"M{base}-2", sp.service, exchange, None, multiplier, 6, 0.0))
+        for meter in sp.meters:
+            self.writers.row("meters/meters.csv", METER_COLUMNS, [
+                meter.meter_id, sp.sp_id, meter.installed_on.isoformat(),
+                meter.removed_on.isoformat() if meter.removed_on else "", meter.multiplier, meter.digits,
+                UNITS[sp.service]])
+            self.summary.meters += 1
+
+    def contract(self, account_id: str, sp: ServicePoint, start: dt.date, end: dt.date | None, suffix: int) -> None:
+        self.writers.row("contracts/contracts.csv", CONTRACT_COLUMNS, [
+            f"C{sp.sp_id[2:]}-{suffix}", account_id, sp.sp_id, sp.tariff_code, start.isoformat(),
+            end.isoformat() if end else ""])
+        self.summary.contracts += 1
+
+    # --- readings ---------------------------------------------------------------------------------
+
+    def master_reads(self, block: int) -> None:
+        """The building's bulk water meter: its units' usage plus common areas (stairs, garden)."""
+        rng = self.rng("building", block)
+        register = 1_000_000.0
+        meter_id = f"MM{block:06d}"
+        baseline = dt.datetime.combine(self.start - dt.timedelta(days=1), dt.time(12, 0))
+        self.writers.row(f"readings/readings_{baseline:%Y-%m}.csv", READING_COLUMNS,
+                         [meter_id, baseline.isoformat(), f"{register:.2f}", "actual", "amr"])
+        for period in self.periods:
+            # A master meter under-registering now and then makes common-area usage negative.
+            common = rng.uniform(0.04, 0.12) if rng.random() > 0.01 else -0.03
+            register += self.building_usage.get(period, 0.0) * (1 + common)
+            read_at = dt.datetime.combine(month_end(period), dt.time(12, 0))
+            self.writers.row(f"readings/readings_{period:%Y-%m}.csv", READING_COLUMNS,
+                             [meter_id, read_at.isoformat(), f"{register:.2f}", "actual", "amr"])
+            self.summary.readings += 1
+        self.building_usage = {}
+
+    def simulate(self, rng, index, premises, opened, closed, tenant=False) -> dict[dt.date, Decimal]:
+        """Write the reads of one occupancy of these premises; return approximate bills per period."""
+        bills: dict[dt.date, Decimal] = {}
+        stop = closed or self.end
+        first_read = max(opened, self.start - dt.timedelta(days=1))
+        for sp in premises:
+            for meter in sp.meters:
+                active_from = max(first_read, meter.installed_on)
+                active_to = min(stop, meter.removed_on or self.end)
+                if active_from <= active_to:
+                    self.meter_reads(rng, index, sp, meter, active_from, active_to, bills, tenant)
+        return bills
+
+    def read_day(self, rng, period: dt.date) -> dt.datetime:
+        end = month_end(period)
+        day = end if rng.random() < 0.85 else end - dt.timedelta(days=rng.randrange(1, 7))
+        return dt.datetime.combine(day, dt.time(rng.randrange(8, 18), rng.randrange(60)))
+
+    def meter_reads(self, rng, index, sp, meter, active_from, active_to, bills, tenant) -> None:
+        daily_usage = sp.scale / meter.multiplier
+        decimals = READ_DECIMALS[sp.service]
+        modulus = 10**meter.digits
+        interval = (not tenant and index < self.interval_meters and sp.service == "electricity"
+                    and meter.removed_on is None)
+        baseline_at = dt.datetime.combine(active_from, dt.time(9, 0))
+        baseline_type = "install" if meter.installed_on == active_from and active_from >= self.start else "actual"
+        register = meter.register
+        rows = [(baseline_at, round(register, decimals), baseline_type, "handheld")]
+        last_at = baseline_at
+        vacant = rng.random() < 0.005
+        for period in self.periods:
+            if month_end(period) < active_from or period > active_to:
+                continue
+            read_at = self.read_day(rng, period)
+            if interval and period == self.periods[-1]:
+                read_at = dt.datetime.combine(month_end(period), dt.time(23, 45))
+            final = active_to < month_end(period)
+            if final:
+                read_at = dt.datetime.combine(active_to, dt.time(10, 0))
+            if read_at <= last_at:
+                continue
+            usage = 0.0 if vacant else self.usage_between(rng, sp.service, daily_usage, last_at, read_at)
+            if rng.random() < SPIKE_RATE:
+                usage *= 8
+            if interval and period == self.periods[-1]:
+                usage = self.interval_reads(rng, meter, sp.service, daily_usage, register, last_at, read_at, decimals)
+            register = (register + usage) % modulus
+            bill_version = self.version(sp.tariff_code, read_at.date())
+            bills[period] = bills.get(period, Decimal(0)) + approx_bill(bill_version, usage * meter.multiplier,
+                                                                        period.month)
+            read_type = "removal" if meter.removed_on and final else "actual"
+            source = "amr" if interval else "handheld"
+            if read_type == "actual" and rng.random() < CUSTOMER_READ_RATE:
+                read_type, source = "customer", "portal"
+            rows.append((read_at, round(register, decimals), read_type, source))
+            last_at = read_at
+            if sp.service == "water" and self.in_building(sp):
+                self.building_usage[period] = self.building_usage.get(period, 0.0) + usage
+        meter.register = register
+        for n, (read_at, value, read_type, source) in enumerate(rows):
+            self.emit_read(rng, meter, read_at, value, read_type, source, decimals, n == 0, sp)
+
+    def usage_between(self, rng, service, daily, start: dt.datetime, end: dt.datetime) -> float:
+        days = (end - start).total_seconds() / 86400
+        season = SEASON[service][end.month - 1]
+        return max(0.0, daily * days * season * rng.uniform(0.85, 1.15))
+
+    def emit_read(self, rng, meter, read_at, value, read_type, source, decimals, baseline, sp) -> None:
+        period = dt.date(read_at.year, read_at.month, 1)
+        rel = f"readings/readings_{period:%Y-%m}.csv"
+        text = f"{value:.{decimals}f}"
+        row = [meter.meter_id, read_at.isoformat(timespec="seconds"), text, read_type, source]
+        if not baseline and read_type in ("actual", "customer") and rng.random() < MISSING_RATE:
+            return
+        if not baseline and rng.random() < NEGATIVE_RATE:
+            row[2] = f"{max(0.0, value - 7 * 10**-decimals * 100):.{decimals}f}"  # a misread register
+        if sp.service == "water" and sp.sp_id.startswith("SPW") and period == self.periods[-1] and self.in_building(sp):
+            self.apartment_rows.append(row)
+            self.summary.readings += 1
+            return
+        self.writers.row(rel, READING_COLUMNS, row)
+        self.summary.readings += 1
+        if rng.random() < EXACT_REPEAT_RATE:
+            self.writers.row(rel, READING_COLUMNS, row)
+            self.summary.readings += 1
+        if not baseline and rng.random() < DUPLICATE_RATE:
+            self.writers.row(rel, READING_COLUMNS, [row[0], row[1], f"{float(text) + 3:.{decimals}f}", "actual", "manual"])
+            self.summary.readings += 1
+        if rng.random() < MALFORMED_RATE:
+            bad = rng.choice([
+                [meter.meter_id, read_at.strftime("%d/%m/%Y"), text, "actual", "manual"],
+                [meter.meter_id, read_at.isoformat(), text.replace(".", ",") + ",5", "actual", "manual"],
+                ["", read_at.isoformat(), text, "actual", "manual"],
+                [meter.meter_id, read_at.isoformat(), "-" + text, "actual", "manual"],
+                [meter.meter_id, read_at.isoformat(), text, "guessed", "manual"],
+            ])
+            self.writers.row(rel, READING_COLUMNS, bad)
+            self.summary.readings += 1
+        if rng.random() < MALFORMED_RATE:
+            unknown = f"MX{rng.randrange(10**6):06d}"
+            self.writers.row(rel, READING_COLUMNS, [unknown, read_at.isoformat(timespec="seconds"), text, "actual", "handheld"])
+            self.summary.readings += 1
+
+    @staticmethod
+    def in_building(sp: ServicePoint) -> bool:
+        index = int(sp.sp_id[3:]) - 1
+        return (index // BUILDING_SIZE) % BUILDING_EVERY == 0
+
+    def interval_reads(self, rng, meter, service, daily, register, start, end, decimals) -> float:
+        """15-minute cumulative register reads from `start` to `end`; return the usage over them."""
+        rel = f"readings/interval/interval_{end:%Y-%m}.csv"
+        slot = dt.timedelta(minutes=15)
+        at = dt.datetime.combine(start.date(), dt.time(0)) + slot
+        while at <= start:
+            at += slot
+        total = 0.0
+        season = SEASON[service][end.month - 1]
+        while at <= end:
+            hour = at.hour + at.minute / 60
+            shape = 0.6 + 0.8 * math.exp(-((hour - 19) ** 2) / 8) + 0.4 * math.exp(-((hour - 8) ** 2) / 4)
+            total += daily * season * shape / 96 * rng.uniform(0.7, 1.3)
+            value = round((register + total) % 10**meter.digits, 3)
+            self.writers.row(rel, READING_COLUMNS, [meter.meter_id, at.isoformat(), f"{value:.3f}", "actual", "amr"])
+            self.summary.interval_readings += 1
+            at += slot
+        return round(register + total, decimals) - round(register, decimals)
+
+    # --- payments ---------------------------------------------------------------------------------
+
+    def payments(self, rng, account_id, billed_account, method, behaviour, bills) -> None:
+        for period in sorted(bills):
+            amount = bills[period]
+            if amount <= 0:
+                continue
+            invoice = f"INV-{period:%Y%m}-{billed_account}"
+            bill_date = month_add(period, 1)
+            due = bill_date + dt.timedelta(days=20)
+            if method == "direct_debit" and behaviour != "never":
+                self.direct_debit(rng, account_id, invoice, amount, due)
+                continue
+            if behaviour == "never" or (behaviour == "erratic" and rng.random() < 0.5):
+                continue
+            paid_on = bill_date + dt.timedelta(days=rng.randrange(3, 20))
+            if behaviour == "late" or behaviour == "erratic":
+                paid_on = bill_date + dt.timedelta(days=rng.randrange(25, 80))
+            if behaviour == "partial":
+                amount = money(amount * Decimal(str(rng.uniform(0.4, 0.9))))
+            if behaviour == "over":
+                amount = Decimal(math.ceil(amount / 10) * 10 + 10)
+            self.payment(rng, account_id, invoice, amount, paid_on, "counter" if method == "counter" else "bank_transfer")
+
+    def direct_debit(self, rng, account_id, invoice, amount, due) -> None:
+        pid = self.payment(rng, account_id, invoice, amount, due, "direct_debit")
+        if pid and rng.random() < 0.02:
+            returned = due + dt.timedelta(days=rng.randrange(2, 6))
+            if returned <= self.end:
+                self.statement_entry(returned, self.camt_entry(
+                    f"R{pid}", returned, amount, "DBIT", True, "IDDT", f"E2E-{pid}", "", "Returned direct debit: AM04",
+                    self.payer_name))
+                self.payment(rng, account_id, invoice, amount, returned + dt.timedelta(days=rng.randrange(5, 30)),
+                             "bank_transfer")
+
+    def reference(self, rng, account_id: str, invoice: str) -> tuple[str, str]:
+        """(structured reference, remittance text) as a payer would write them."""
+        draw = rng.random()
+        if draw < 0.004:
+            return "", rng.choice(["rent march", "thanks", "payment", "Invoice 123", "for Mum"])
+        if draw < 0.6:
+            return invoice, ""
+        styles = [account_id, account_id.lower(), f"Acc {account_id[0]} {account_id[1:]}",
+                  f"Account: {account_id}", f"{invoice.lower()}", f"Customer no. {account_id}"]
+        return "", rng.choice(styles)
+
+    def payment(self, rng, account_id, invoice, amount: Decimal, paid_on: dt.date, channel: str) -> str | None:
+        if paid_on > self.end:
+            return None
+        self.pay_seq += 1
+        pid = f"{paid_on:%Y%m%d}{account_id}{self.pay_seq:03d}"
+        structured, text = self.reference(rng, account_id, invoice)
+        if channel == "direct_debit":
+            structured, text = invoice, f"SEPA DD {invoice}"
+        if channel in ("counter", "card"):
+            self.writers.row(f"payments/counter_{paid_on:%Y-%m}.csv", PAYMENT_COLUMNS, [
+                f"CNT{pid}", paid_on.isoformat(), f"{amount:.2f}", self.currency, channel, structured or text, ""])
+        else:
+            family = "IDDT" if channel == "direct_debit" else "RCDT"
+            self.statement_entry(paid_on, self.camt_entry(
+                pid, paid_on, amount, "CRDT", False, family, f"E2E-{pid}", structured, text, self.payer_name))
+        self.summary.payments += 1
+        return pid
+
+    def camt_entry(self, ref, day, amount, direction, reversal, family, e2e, structured, text, payer) -> str:
+        remittance = ""
+        if structured:
+            remittance += f"<Strd><CdtrRefInf><Ref>{escape(structured)}</Ref></CdtrRefInf></Strd>"
+        if text:
+            remittance += f"<Ustrd>{escape(text)}</Ustrd>"
+        return (
+            f"<Ntry><NtryRef>{ref}</NtryRef><Amt Ccy=\"{self.currency}\">{amount:.2f}</Amt>"
+            f"<CdtDbtInd>{direction}</CdtDbtInd><RvslInd>{'true' if reversal else 'false'}</RvslInd>"
+            f"<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{day.isoformat()}</Dt></BookgDt>"
+            f"<ValDt><Dt>{day.isoformat()}</Dt></ValDt><AcctSvcrRef>{ref}</AcctSvcrRef>"
+            f"<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>{family}</Cd><SubFmlyCd>OTHR</SubFmlyCd></Fmly></Domn></BkTxCd>"
+            f"<NtryDtls><TxDtls><Refs><EndToEndId>{e2e}</EndToEndId></Refs>"
+            f"<RltdPties><Dbtr><Nm>{escape(payer)}</Nm></Dbtr></RltdPties>"
+            f"<RmtInf>{remittance}</RmtInf></TxDtls></NtryDtls></Ntry>"
+        )
+
+    def statement_entry(self, day: dt.date, xml: str) -> None:
+        key = f"{day:%Y-%m}"
+        if key not in self.statement_parts:
+            self.statement_parts[key] = self.scratch / f"{key}.part"
+        with self.statement_parts[key].open("a", encoding="utf-8") as part:
+            part.write(xml + "\n")
+
+    def write_statements(self) -> None:
+        for key in sorted(self.statement_parts):
+            first = dt.date.fromisoformat(f"{key}-01")
+            last = month_end(first)
+            fee = self.camt_entry(f"FEE{first:%Y%m}", last, Decimal("12.50"), "DBIT", False, "CHRG", f"FEE{key}",
+                                  "", "Account maintenance fee", "Bank")
+            rel = f"payments/camt053_{key}.xml"
+            path = self.out / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("w", encoding="utf-8") as out:
+                out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                          '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>'
+                          f"<GrpHdr><MsgId>STMT{first:%Y%m}</MsgId><CreDtTm>{last.isoformat()}T23:59:00</CreDtTm></GrpHdr>"
+                          f"<Stmt><Id>STMT{first:%Y%m}</Id><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id>"
+                          f"<Ccy>{self.currency}</Ccy></Acct>\n")
+                with self.statement_parts[key].open(encoding="utf-8") as part:
+                    shutil.copyfileobj(part, out)
+                out.write(fee + "\n</Stmt></BkToCstmrStmt></Document>\n")
+            self.summary.files.append(rel)
+
+    # --- workbooks --------------------------------------------------------------------------------
+
+    def write_tariffs(self) -> None:
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        versions = workbook.create_sheet("versions")
+        versions.append(["tariff_code", "service", "effective_from", "fixed_charge", "minimum_charge", "vat_rate",
+                         "levy_rate", "currency"])
+        blocks = workbook.create_sheet("blocks")
+        blocks.append(["tariff_code", "effective_from", "season", "block_no", "from_units", "to_units",
+                       "unit_price", "basic_charge"])
+        for v in self.book:
+            versions.append([v.tariff_code, v.service, v.effective_from, float(v.fixed_charge),
+                             float(v.minimum_charge), float(v.vat_rate), float(v.levy_rate), v.currency])
+            for b in v.blocks:
+                blocks.append([v.tariff_code, v.effective_from, b.season, b.block_no, float(b.from_units),
+                               float(b.to_units) if b.to_units is not None else None, float(b.unit_price),
+                               float(b.basic_charge) if b.basic_charge is not None else None])
+        self.save_workbook(workbook, "tariffs/tariffs.xlsx")
+
+    def write_apartment_sheet(self) -> None:
+        """The last month's apartment water reads arrive as a building manager's spreadsheet."""
+        if not self.apartment_rows:
+            return
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("readings")
+        sheet.append(READING_COLUMNS)
+        for meter_id, read_at, reading, read_type, _ in self.apartment_rows:
+            sheet.append([meter_id, dt.datetime.fromisoformat(read_at), float(reading), read_type, "excel"])
+        self.save_workbook(workbook, f"readings/apartments_{self.periods[-1]:%Y-%m}.xlsx")
+
+    def save_workbook(self, workbook, rel: str) -> None:
+        fixed = dt.datetime(*XLSX_EPOCH)
+        workbook.properties.created = fixed
+        workbook.properties.modified = fixed
+        path = self.out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        workbook.save(path)
+        normalise_zip(path)
+        self.summary.files.append(rel)
+
+
+def normalise_zip(path: Path) -> None:
+    """Rewrite a zip with fixed entry timestamps so the same content gives the same bytes."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            target.writestr(zipfile.ZipInfo(name, XLSX_EPOCH), data, zipfile.ZIP_DEFLATED)
+
+
+def generate(out: Path, accounts: int = 2000, months: int = 24, seed: int = 42, start: str = "2024-01",
+             interval_meters: int = 10, currency: str = "EUR") -> Summary:
+    """Write a sample utility's landing files under `out`, overwriting files of the same name."""
+    out.mkdir(parents=True, exist_ok=True)
+    first = dt.date.fromisoformat(f"{start}-01")
+    return Generator(out, accounts, months, seed, first, interval_meters, currency).run()

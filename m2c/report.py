@@ -1,0 +1,48 @@
+"""Short text summaries for the CLI: what was ingested and how many rows each layer holds."""
+
+from __future__ import annotations
+
+import psycopg
+
+LAYERS = ("raw", "staging", "intermediate", "marts")
+
+
+def ingest_summary(conn: psycopg.Connection) -> str:
+    rows = conn.execute(
+        """select coalesce(target, folder), count(*) filter (where status = 'loaded'),
+                  count(*) filter (where status = 'quarantined'),
+                  coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0)
+           from raw.load_ledger group by 1 order by 1"""
+    ).fetchall()
+    lines = ["\ningested (all loads so far):", f"  {'table':<20}{'files':>7}{'quarantined':>13}{'rows':>12}{'rejected':>10}"]
+    lines += [f"  {t:<20}{f:>7}{q:>13}{r:>12,}{x:>10,}" for t, f, q, r, x in rows]
+    reasons = conn.execute(
+        """select target, reason, count(*) from raw.rejects
+           group by 1, 2 order by 3 desc, 1, 2 limit 5"""
+    ).fetchall()
+    if reasons:
+        lines.append("  most common reject reasons:")
+        lines += [f"    {n:>5} x {t}: {reason}" for t, reason, n in reasons]
+    quarantined = conn.execute(
+        "select folder, file_name, reason from raw.load_ledger where status = 'quarantined' order by file_id"
+    ).fetchall()
+    lines += [f"  quarantined {folder}/{name}: {reason}" for folder, name, reason in quarantined]
+    return "\n".join(lines)
+
+
+def layer_summary(conn: psycopg.Connection) -> str:
+    relations = conn.execute(
+        """select table_schema, table_name, table_type from information_schema.tables
+           where table_schema = any(%s) order by 1, 2""",
+        (list(LAYERS),),
+    ).fetchall()
+    lines = ["\nrows per layer:"]
+    for layer in LAYERS:
+        members = [(name, kind) for schema, name, kind in relations if schema == layer]
+        if not members:
+            continue
+        total = 0
+        for name, _ in members:
+            total += conn.execute(f'select count(*) from "{layer}"."{name}"').fetchone()[0]
+        lines.append(f"  {layer:<13}{len(members):>3} relations {total:>14,} rows")
+    return "\n".join(lines)
