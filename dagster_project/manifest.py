@@ -35,8 +35,15 @@ def manifest_path() -> Path:
     if not manifest.exists() or not stamp.exists() or stamp.read_text() != fingerprint:
         dbt = Path(sys.executable).with_name("dbt")
         subprocess.run(
-            [str(dbt), "parse", "--quiet", "--project-dir", str(settings.DBT_PROJECT_DIR),
-             "--profiles-dir", str(settings.DBT_PROJECT_DIR)],
+            [
+                str(dbt),
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(settings.DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(settings.DBT_PROJECT_DIR),
+            ],
             check=True,
             env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
         )

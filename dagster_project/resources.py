@@ -15,7 +15,7 @@ from m2c import policy as m2c_policy
 
 
 class Database(dg.ConfigurableResource):
-    """PostgreSQL: the URL given (M2C_DATABASE_URL), else the embedded server under M2C_HOME."""
+    """PostgreSQL: `url` if configured, else M2C_DATABASE_URL, else the embedded server (read at run time)."""
 
     url: str = ""
 
@@ -23,7 +23,7 @@ class Database(dg.ConfigurableResource):
         if self.url:
             db.check_reachable(self.url)
             return self.url
-        return db.start_embedded()
+        return db.database_url()
 
     def connect(self) -> psycopg.Connection:
         return psycopg.connect(self.resolved_url())
@@ -56,7 +56,7 @@ dbt_project = DbtProject(project_dir=settings.DBT_PROJECT_DIR, profiles_dir=sett
 
 def build_resources() -> dict[str, object]:
     return {
-        "database": Database(url=os.environ.get("M2C_DATABASE_URL", "")),
+        "database": Database(),
         "landing": Landing(path=os.environ.get("M2C_LANDING_DIR", "")),
         "policy": Policy(path=os.environ.get("M2C_POLICY", "")),
         # The dbt installed beside this interpreter, whether or not the venv is on PATH.

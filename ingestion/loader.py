@@ -13,7 +13,7 @@ import io
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -97,7 +97,7 @@ def ingest_file(
 ) -> FileResult:
     name = path.relative_to(landing / folder).as_posix()
     sha, size = file_digest(path)
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     seen = conn.execute(
         "select 1 from raw.load_ledger where folder = %s and content_sha256 = %s limit 1", (folder, sha)
     ).fetchone()
@@ -209,7 +209,8 @@ def _copy_rows(conn: psycopg.Connection, table: Table) -> tuple[int, list[tuple[
             rows_read += 1
             row_no = table.first_row_no + offset
             if len(row) != width:
-                values = dict(zip(table.header, row)) | {f"_field_{i + 1}": v for i, v in enumerate(row[width:], width)}
+                named = dict(zip(table.header, row[:width], strict=False))
+                values = named | {f"_field_{i + 1}": v for i, v in enumerate(row[width:], width)}
                 malformed.append((row_no, values, f"row has {len(row)} fields but the header has {width}"))
                 continue
             batch.append([row_no, *row])
@@ -238,9 +239,10 @@ def _validate_and_insert(
         window = sql.SQL(", min(l.row_no) over (partition by {}) as _first_row").format(keys)
         key_names = sql.Literal(", ".join(spec.unique_in_file))
         reasons.append(
-            sql.SQL("case when l.row_no > l._first_row then format('duplicate %s: the same as row %s', {}, l._first_row) end").format(
-                key_names
-            )
+            sql.SQL(
+                "case when l.row_no > l._first_row"
+                " then format('duplicate %s: the same as row %s', {}, l._first_row) end"
+            ).format(key_names)
         )
     if spec.unique_across_files:
         key = spec.unique_in_file[0]

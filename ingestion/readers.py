@@ -150,8 +150,15 @@ CAMT_COLUMNS = [
 ]
 
 # Bank transaction family codes (ISO 20022 BkTxCd/Domn/Fmly) -> the contract's channel.
-CAMT_CHANNELS = {"RCDT": "bank_transfer", "ICDT": "bank_transfer", "RDDT": "direct_debit", "IDDT": "direct_debit",
-                 "CNTR": "counter", "CCRD": "card", "RCCN": "card"}
+CAMT_CHANNELS = {
+    "RCDT": "bank_transfer",
+    "ICDT": "bank_transfer",
+    "RDDT": "direct_debit",
+    "IDDT": "direct_debit",
+    "CNTR": "counter",
+    "CCRD": "card",
+    "RCCN": "card",
+}
 
 
 def _flatten(element, strip: int, prefix: str, out: dict[str, list]) -> dict[str, list]:

@@ -81,9 +81,7 @@ create table if not exists raw.rejects (
 
 
 def table_ddl(spec: TableSpec) -> sql.Composed:
-    cols = [
-        sql.SQL("{} {}").format(sql.Identifier(c.name), sql.SQL(SQL_TYPES[c.type])) for c in spec.all_columns
-    ]
+    cols = [sql.SQL("{} {}").format(sql.Identifier(c.name), sql.SQL(SQL_TYPES[c.type])) for c in spec.all_columns]
     meta = [
         # No foreign key: the loader writes ledger and rows in one transaction, and a per-row
         # FK trigger would halve COPY-class load speed.
@@ -188,9 +186,9 @@ def reason_expr(col: Column, timezone: str) -> sql.Composable:
     if col.type == "enum":
         allowed = sql.SQL(", ").join(sql.Literal(value.lower()) for value in col.values)
         branches.append(
-            sql.SQL("when {} is not null and lower({}) not in ({}) then format('%s \"%s\" is not one of: %s', {}, {}, {})").format(
-                v, v, allowed, name, shown, sql.Literal(", ".join(col.values))
-            )
+            sql.SQL(
+                "when {} is not null and lower({}) not in ({}) then format('%s \"%s\" is not one of: %s', {}, {}, {})"
+            ).format(v, v, allowed, name, shown, sql.Literal(", ".join(col.values)))
         )
     if col.check:
         typed = cast_expr(col, timezone)

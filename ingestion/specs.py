@@ -133,9 +133,7 @@ _READING_COLUMNS = (
     Column("meter_id", required=True),
     Column("read_at", "timestamp", required=True),
     Column("reading", "decimal", required=True, check="{v} >= 0", check_reason="must be ≥ 0"),
-    Column(
-        "read_type", "enum", default="actual", values=("actual", "customer", "estimated", "install", "removal")
-    ),
+    Column("read_type", "enum", default="actual", values=("actual", "customer", "estimated", "install", "removal")),
     Column("source", "enum", values=("manual", "handheld", "amr", "portal", "excel")),
 )
 

@@ -105,8 +105,10 @@ def run_job(name: str, partition_key: str | None = None) -> bool:
     if not result.success:
         for event in result.all_events:
             if event.is_failure and event.step_failure_data:
-                print(f"m2c: step {event.step_key} failed: {event.step_failure_data.error.message.strip()}",
-                      file=sys.stderr)
+                print(
+                    f"m2c: step {event.step_key} failed: {event.step_failure_data.error.message.strip()}",
+                    file=sys.stderr,
+                )
     return result.success
 
 
@@ -161,10 +163,18 @@ def cmd_ui(args: argparse.Namespace) -> int:
     db.database_url()
     settings.ensure_dagster_home()
     dagster = Path(sys.executable).with_name("dagster")
-    command = [str(dagster), "dev", "-w", str(settings.REPO_ROOT / "workspace.yaml"), "-h", "127.0.0.1",
-               "-p", str(args.port)]
+    command = [
+        str(dagster),
+        "dev",
+        "-w",
+        str(settings.REPO_ROOT / "workspace.yaml"),
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(args.port),
+    ]
     return subprocess.call(command, cwd=settings.REPO_ROOT)
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # python -m m2c.cli
     sys.exit(main())

@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 import subprocess
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import psycopg

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import math
 import random
+import re
 import shutil
 import tempfile
 import zipfile
@@ -24,12 +25,68 @@ from xml.sax.saxutils import escape
 from m2c.tariffs import Version, tariff_book, tariff_code_for
 
 CLASSES = [("residential", 0.85), ("commercial", 0.10), ("industrial", 0.02), ("public", 0.02), ("agricultural", 0.01)]
-DISTRICTS = ["Northgate", "Riverside", "Old Town", "Hillcrest", "Lakeside", "Westfield", "Eastbrook", "Southport",
-             "Millbrook", "Greenway", "Harbour", "Kingsmead"]
-FIRST = ["Anna", "Ben", "Clara", "David", "Eva", "Felix", "Greta", "Hugo", "Ines", "Jonas", "Karin", "Leo", "Mila",
-         "Noah", "Olga", "Paul", "Rosa", "Sven", "Tara", "Ugo", "Vera", "Wim", "Yara", "Zeno"]
-LAST = ["Novak", "Schmidt", "Kowalski", "Rossi", "Martin", "Kim", "Lee", "Park", "Jansen", "Horvat", "Nagy",
-        "Popescu", "Dubois", "Larsen", "Silva", "Weber", "Moreau", "Berg", "Costa", "Fischer"]
+DISTRICTS = [
+    "Northgate",
+    "Riverside",
+    "Old Town",
+    "Hillcrest",
+    "Lakeside",
+    "Westfield",
+    "Eastbrook",
+    "Southport",
+    "Millbrook",
+    "Greenway",
+    "Harbour",
+    "Kingsmead",
+]
+FIRST = [
+    "Anna",
+    "Ben",
+    "Clara",
+    "David",
+    "Eva",
+    "Felix",
+    "Greta",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Karin",
+    "Leo",
+    "Mila",
+    "Noah",
+    "Olga",
+    "Paul",
+    "Rosa",
+    "Sven",
+    "Tara",
+    "Ugo",
+    "Vera",
+    "Wim",
+    "Yara",
+    "Zeno",
+]
+LAST = [
+    "Novak",
+    "Schmidt",
+    "Kowalski",
+    "Rossi",
+    "Martin",
+    "Kim",
+    "Lee",
+    "Park",
+    "Jansen",
+    "Horvat",
+    "Nagy",
+    "Popescu",
+    "Dubois",
+    "Larsen",
+    "Silva",
+    "Weber",
+    "Moreau",
+    "Berg",
+    "Costa",
+    "Fischer",
+]
 BUSINESS = ["Bakery", "Garage", "Clinic", "Studio", "Foods", "Logistics", "Print Shop", "Hotel", "Cafe", "Pharmacy"]
 STREETS = ["Main St", "Station Rd", "Mill Lane", "Park Ave", "Church St", "High St", "Bridge Rd", "Elm Row"]
 
@@ -51,16 +108,34 @@ READ_DECIMALS = {"electricity": 0, "water": 2, "heat": 3, "gas": 1}
 SP_PREFIX = {"electricity": "E", "water": "W", "heat": "H", "gas": "G"}
 BUILDING_SIZE = 16
 BUILDING_EVERY = 6  # one block of BUILDING_SIZE accounts in every BUILDING_EVERY is an apartment building
-CHAIN_EVERY = 500  # account 1, 501, 1001 ... is a chain's head office (consolidated parent)
+CHAIN_EVERY = 500  # accounts 17, 517, 1017 ... are chains' head offices (consolidated parents)
+CHAIN_HEAD = BUILDING_SIZE  # the first index after a building block, so never an apartment
 MISSING_RATE, DUPLICATE_RATE, NEGATIVE_RATE, SPIKE_RATE = 0.02, 0.003, 0.001, 0.0008
 EXACT_REPEAT_RATE, CUSTOMER_READ_RATE, MALFORMED_RATE = 0.002, 0.04, 0.0005
 XLSX_EPOCH = (2020, 1, 1, 0, 0, 0)
 CENT = Decimal("0.01")
 
-ACCOUNT_COLUMNS = ["account_id", "customer_name", "customer_class", "district", "payment_method",
-                   "parent_account_id", "email", "iban", "opened_on", "closed_on"]
-SP_COLUMNS = ["service_point_id", "service", "address", "district", "building_id", "master_service_point_id",
-              "floor_area_m2"]
+ACCOUNT_COLUMNS = [
+    "account_id",
+    "customer_name",
+    "customer_class",
+    "district",
+    "payment_method",
+    "parent_account_id",
+    "email",
+    "iban",
+    "opened_on",
+    "closed_on",
+]
+SP_COLUMNS = [
+    "service_point_id",
+    "service",
+    "address",
+    "district",
+    "building_id",
+    "master_service_point_id",
+    "floor_area_m2",
+]
 METER_COLUMNS = ["meter_id", "service_point_id", "installed_on", "removed_on", "multiplier", "register_digits", "unit"]
 CONTRACT_COLUMNS = ["contract_id", "account_id", "service_point_id", "tariff_code", "start_date", "end_date"]
 READING_COLUMNS = ["meter_id", "read_at", "reading", "read_type", "source"]
@@ -105,8 +180,10 @@ def approx_bill(version: Version, usage: float, month: int, summer_months=(7, 8)
     blocks = [b for b in version.blocks if b.season in ("all", season)]
     q = Decimal(str(round(usage, 3)))
     energy = sum(
-        (min(max(q - b.from_units, Decimal(0)), (b.to_units - b.from_units) if b.to_units else q) * b.unit_price
-         for b in blocks),
+        (
+            min(max(q - b.from_units, Decimal(0)), (b.to_units - b.from_units) if b.to_units else q) * b.unit_price
+            for b in blocks
+        ),
         Decimal(0),
     )
     basic = next((b.basic_charge or 0 for b in reversed(blocks) if b.from_units < q), blocks[0].basic_charge or 0)
@@ -158,8 +235,16 @@ class Writers:
 
 
 class Generator:
-    def __init__(self, out: Path, accounts: int, months: int, seed: int, start: dt.date, interval_meters: int,
-                 currency: str = "EUR"):
+    def __init__(
+        self,
+        out: Path,
+        accounts: int,
+        months: int,
+        seed: int,
+        start: dt.date,
+        interval_meters: int,
+        currency: str = "EUR",
+    ):
         self.out, self.n, self.months, self.seed = out, accounts, months, seed
         self.start, self.interval_meters, self.currency = start, interval_meters, currency
         self.periods = [month_add(start, m) for m in range(months)]
@@ -169,7 +254,8 @@ class Generator:
         self.summary = Summary(out)
         self.statement_parts: dict[str, Path] = {}
         self.scratch = Path(tempfile.mkdtemp(prefix="m2c-gen-"))
-        self.apartment_rows: list[list[object]] = []
+        self.apartment_sheet = None  # a write-only sheet: rows stream to disk as they come
+        self.apartment_book = None
         self.building_usage: dict[dt.date, float] = {}
         self.pay_seq = 0
         self.payer_name = ""
@@ -198,12 +284,21 @@ class Generator:
         account_id = f"A{index + 1:07d}"
         block = index // BUILDING_SIZE
         in_building = block % BUILDING_EVERY == 0
-        head_office = index % CHAIN_EVERY == 0 and not in_building
-        klass = "commercial" if head_office else (
-            "residential" if in_building else rng.choices([c for c, _ in CLASSES], [w for _, w in CLASSES])[0])
+        head_office = index % CHAIN_EVERY == CHAIN_HEAD and not in_building
+        klass = (
+            "commercial"
+            if head_office
+            else ("residential" if in_building else rng.choices([c for c, _ in CLASSES], [w for _, w in CLASSES])[0])
+        )
         parent = None
-        chain_head = (index // CHAIN_EVERY) * CHAIN_EVERY
-        if klass == "commercial" and not head_office and chain_head < index and (chain_head // BUILDING_SIZE) % BUILDING_EVERY and rng.random() < 0.15:
+        chain_head = (index // CHAIN_EVERY) * CHAIN_EVERY + CHAIN_HEAD
+        if (
+            klass == "commercial"
+            and not head_office
+            and chain_head < index
+            and (chain_head // BUILDING_SIZE) % BUILDING_EVERY  # that chain has a head office
+            and rng.random() < 0.15
+        ):
             parent = f"A{chain_head + 1:07d}"
         district = DISTRICTS[(block if in_building else index) % len(DISTRICTS)]
         opened = self.opened_on(rng)
@@ -232,8 +327,9 @@ class Generator:
             for sp in premises:
                 self.contract(tenant, sp, moved_in, None, suffix=2)
             tenant_bills = self.simulate(tenant_rng, index, premises, moved_in, None, tenant=True)
-            self.payments(tenant_rng, tenant, tenant, tenant_method, self.payer_behaviour(tenant_rng, False),
-                          tenant_bills)
+            self.payments(
+                tenant_rng, tenant, tenant, tenant_method, self.payer_behaviour(tenant_rng, False), tenant_bills
+            )
         if in_building and (index % BUILDING_SIZE == BUILDING_SIZE - 1 or index == self.n - 1):
             self.master_reads(block)
 
@@ -252,8 +348,9 @@ class Generator:
     def payer_behaviour(rng: random.Random, reliable: bool) -> str:
         if reliable:
             return "prompt"
-        return rng.choices(["prompt", "late", "partial", "never", "over", "erratic"],
-                           [0.72, 0.12, 0.08, 0.015, 0.04, 0.025])[0]
+        return rng.choices(
+            ["prompt", "late", "partial", "never", "over", "erratic"], [0.72, 0.12, 0.08, 0.015, 0.04, 0.025]
+        )[0]
 
     def write_account(self, rng, account_id, klass, district, method, parent, opened, closed, in_building) -> None:
         first, last = rng.choice(FIRST), rng.choice(LAST)
@@ -263,12 +360,27 @@ class Generator:
             iban = iban[:4] + ("1" if iban[4] != "1" else "2") + iban[5:]  # a typo: fails the checksum
         email = f"{first}.{last}{rng.randrange(100)}@example.org".lower() if rng.random() < 0.7 else ""
         self.payer_name = name
-        self.writers.row("accounts/accounts.csv", ACCOUNT_COLUMNS, [
-            account_id, name, klass, district, method, parent or "", email, iban, opened.isoformat(),
-            closed.isoformat() if closed else ""])
+        self.writers.row(
+            "accounts/accounts.csv",
+            ACCOUNT_COLUMNS,
+            [
+                account_id,
+                name,
+                klass,
+                district,
+                method,
+                parent or "",
+                email,
+                iban,
+                opened.isoformat(),
+                closed.isoformat() if closed else "",
+            ],
+        )
         self.summary.accounts += 1
 
-    def premises(self, rng, index, account_id, klass, district, opened, closed, in_building, block) -> list[ServicePoint]:
+    def premises(
+        self, rng, index, account_id, klass, district, opened, closed, in_building, block
+    ) -> list[ServicePoint]:
         number = f"{index + 1:07d}"
         address = f"{rng.randrange(1, 200)} {rng.choice(STREETS)}"
         building_id = f"B{block:06d}" if in_building else ""
@@ -286,12 +398,27 @@ class Generator:
             sp_id = f"SP{SP_PREFIX[service]}{number}"
             master = f"SPM{block:06d}" if in_building and service == "water" else ""
             area = f"{rng.randrange(35, 121)}.{rng.randrange(10)}" if in_building else ""
-            self.writers.row("service_points/service_points.csv", SP_COLUMNS, [
-                sp_id, service, address + (f", flat {index % BUILDING_SIZE + 1}" if in_building else ""),
-                district, building_id, master, area])
+            self.writers.row(
+                "service_points/service_points.csv",
+                SP_COLUMNS,
+                [
+                    sp_id,
+                    service,
+                    address + (f", flat {index % BUILDING_SIZE + 1}" if in_building else ""),
+                    district,
+                    building_id,
+                    master,
+                    area,
+                ],
+            )
             self.summary.service_points += 1
-            sp = ServicePoint(sp_id, service, tariff_code_for(service, klass),
-                              DAILY_BASE[service][klass] * math.exp(rng.gauss(0, 0.3)), [])
+            sp = ServicePoint(
+                sp_id,
+                service,
+                tariff_code_for(service, klass),
+                DAILY_BASE[service][klass] * math.exp(rng.gauss(0, 0.3)),
+                [],
+            )
             self.meters_for(rng, sp, klass, opened)
             self.contract(account_id, sp, opened, closed, suffix=1)
             points.append(sp)
@@ -299,10 +426,12 @@ class Generator:
 
     def master_meter(self, block: int, district: str) -> None:
         sp_id = f"SPM{block:06d}"
-        self.writers.row("service_points/service_points.csv", SP_COLUMNS,
-                         [sp_id, "water", f"Building {block}", district, f"B{block:06d}", "", ""])
-        self.writers.row("meters/meters.csv", METER_COLUMNS,
-                         [f"MM{block:06d}", sp_id, "2015-01-01", "", 1, 7, "m3"])
+        self.writers.row(
+            "service_points/service_points.csv",
+            SP_COLUMNS,
+            [sp_id, "water", f"Building {block}", district, f"B{block:06d}", "", ""],
+        )
+        self.writers.row("meters/meters.csv", METER_COLUMNS, [f"MM{block:06d}", sp_id, "2015-01-01", "", 1, 7, "m3"])
         self.summary.service_points += 1
         self.summary.meters += 1
 
@@ -321,16 +450,34 @@ class Generator:
         if exchange:
             sp.meters.append(Meter(f"M{base}-2", sp.service, exchange, None, multiplier, 6, 0.0))
         for meter in sp.meters:
-            self.writers.row("meters/meters.csv", METER_COLUMNS, [
-                meter.meter_id, sp.sp_id, meter.installed_on.isoformat(),
-                meter.removed_on.isoformat() if meter.removed_on else "", meter.multiplier, meter.digits,
-                UNITS[sp.service]])
+            self.writers.row(
+                "meters/meters.csv",
+                METER_COLUMNS,
+                [
+                    meter.meter_id,
+                    sp.sp_id,
+                    meter.installed_on.isoformat(),
+                    meter.removed_on.isoformat() if meter.removed_on else "",
+                    meter.multiplier,
+                    meter.digits,
+                    UNITS[sp.service],
+                ],
+            )
             self.summary.meters += 1
 
     def contract(self, account_id: str, sp: ServicePoint, start: dt.date, end: dt.date | None, suffix: int) -> None:
-        self.writers.row("contracts/contracts.csv", CONTRACT_COLUMNS, [
-            f"C{sp.sp_id[2:]}-{suffix}", account_id, sp.sp_id, sp.tariff_code, start.isoformat(),
-            end.isoformat() if end else ""])
+        self.writers.row(
+            "contracts/contracts.csv",
+            CONTRACT_COLUMNS,
+            [
+                f"C{sp.sp_id[2:]}-{suffix}",
+                account_id,
+                sp.sp_id,
+                sp.tariff_code,
+                start.isoformat(),
+                end.isoformat() if end else "",
+            ],
+        )
         self.summary.contracts += 1
 
     # --- readings ---------------------------------------------------------------------------------
@@ -341,15 +488,21 @@ class Generator:
         register = 1_000_000.0
         meter_id = f"MM{block:06d}"
         baseline = dt.datetime.combine(self.start - dt.timedelta(days=1), dt.time(12, 0))
-        self.writers.row(f"readings/readings_{baseline:%Y-%m}.csv", READING_COLUMNS,
-                         [meter_id, baseline.isoformat(), f"{register:.2f}", "actual", "amr"])
+        self.writers.row(
+            f"readings/readings_{baseline:%Y-%m}.csv",
+            READING_COLUMNS,
+            [meter_id, baseline.isoformat(), f"{register:.2f}", "actual", "amr"],
+        )
         for period in self.periods:
             # A master meter under-registering now and then makes common-area usage negative.
             common = rng.uniform(0.04, 0.12) if rng.random() > 0.01 else -0.03
             register += self.building_usage.get(period, 0.0) * (1 + common)
             read_at = dt.datetime.combine(month_end(period), dt.time(12, 0))
-            self.writers.row(f"readings/readings_{period:%Y-%m}.csv", READING_COLUMNS,
-                             [meter_id, read_at.isoformat(), f"{register:.2f}", "actual", "amr"])
+            self.writers.row(
+                f"readings/readings_{period:%Y-%m}.csv",
+                READING_COLUMNS,
+                [meter_id, read_at.isoformat(), f"{register:.2f}", "actual", "amr"],
+            )
             self.summary.readings += 1
         self.building_usage = {}
 
@@ -375,8 +528,9 @@ class Generator:
         daily_usage = sp.scale / meter.multiplier
         decimals = READ_DECIMALS[sp.service]
         modulus = 10**meter.digits
-        interval = (not tenant and index < self.interval_meters and sp.service == "electricity"
-                    and meter.removed_on is None)
+        interval = (
+            not tenant and index < self.interval_meters and sp.service == "electricity" and meter.removed_on is None
+        )
         baseline_at = dt.datetime.combine(active_from, dt.time(9, 0))
         baseline_type = "install" if meter.installed_on == active_from and active_from >= self.start else "actual"
         register = meter.register
@@ -387,7 +541,7 @@ class Generator:
             if month_end(period) < active_from or period > active_to:
                 continue
             read_at = self.read_day(rng, period)
-            if interval and period == self.periods[-1]:
+            if interval:  # AMR meters report the register at the last quarter-hour of the month
                 read_at = dt.datetime.combine(month_end(period), dt.time(23, 45))
             final = active_to < month_end(period)
             if final:
@@ -401,8 +555,9 @@ class Generator:
                 usage = self.interval_reads(rng, meter, sp.service, daily_usage, register, last_at, read_at, decimals)
             register = (register + usage) % modulus
             bill_version = self.version(sp.tariff_code, read_at.date())
-            bills[period] = bills.get(period, Decimal(0)) + approx_bill(bill_version, usage * meter.multiplier,
-                                                                        period.month)
+            bills[period] = bills.get(period, Decimal(0)) + approx_bill(
+                bill_version, usage * meter.multiplier, period.month
+            )
             read_type = "removal" if meter.removed_on and final else "actual"
             source = "amr" if interval else "handheld"
             if read_type == "actual" and rng.random() < CUSTOMER_READ_RATE:
@@ -429,9 +584,8 @@ class Generator:
             return
         if not baseline and rng.random() < NEGATIVE_RATE:
             row[2] = f"{max(0.0, value - 7 * 10**-decimals * 100):.{decimals}f}"  # a misread register
-        if sp.service == "water" and sp.sp_id.startswith("SPW") and period == self.periods[-1] and self.in_building(sp):
-            self.apartment_rows.append(row)
-            self.summary.readings += 1
+        if sp.service == "water" and period == self.periods[-1] and self.in_building(sp):
+            self.apartment_read(row)
             return
         self.writers.row(rel, READING_COLUMNS, row)
         self.summary.readings += 1
@@ -439,21 +593,27 @@ class Generator:
             self.writers.row(rel, READING_COLUMNS, row)
             self.summary.readings += 1
         if not baseline and rng.random() < DUPLICATE_RATE:
-            self.writers.row(rel, READING_COLUMNS, [row[0], row[1], f"{float(text) + 3:.{decimals}f}", "actual", "manual"])
+            self.writers.row(
+                rel, READING_COLUMNS, [row[0], row[1], f"{float(text) + 3:.{decimals}f}", "actual", "manual"]
+            )
             self.summary.readings += 1
         if rng.random() < MALFORMED_RATE:
-            bad = rng.choice([
-                [meter.meter_id, read_at.strftime("%d/%m/%Y"), text, "actual", "manual"],
-                [meter.meter_id, read_at.isoformat(), text.replace(".", ",") + ",5", "actual", "manual"],
-                ["", read_at.isoformat(), text, "actual", "manual"],
-                [meter.meter_id, read_at.isoformat(), "-" + text, "actual", "manual"],
-                [meter.meter_id, read_at.isoformat(), text, "guessed", "manual"],
-            ])
+            bad = rng.choice(
+                [
+                    [meter.meter_id, read_at.strftime("%d/%m/%Y"), text, "actual", "manual"],
+                    [meter.meter_id, read_at.isoformat(), text.replace(".", ",") + ",5", "actual", "manual"],
+                    ["", read_at.isoformat(), text, "actual", "manual"],
+                    [meter.meter_id, read_at.isoformat(), "-" + text, "actual", "manual"],
+                    [meter.meter_id, read_at.isoformat(), text, "guessed", "manual"],
+                ]
+            )
             self.writers.row(rel, READING_COLUMNS, bad)
             self.summary.readings += 1
         if rng.random() < MALFORMED_RATE:
             unknown = f"MX{rng.randrange(10**6):06d}"
-            self.writers.row(rel, READING_COLUMNS, [unknown, read_at.isoformat(timespec="seconds"), text, "actual", "handheld"])
+            self.writers.row(
+                rel, READING_COLUMNS, [unknown, read_at.isoformat(timespec="seconds"), text, "actual", "handheld"]
+            )
             self.summary.readings += 1
 
     @staticmethod
@@ -502,18 +662,38 @@ class Generator:
                 amount = money(amount * Decimal(str(rng.uniform(0.4, 0.9))))
             if behaviour == "over":
                 amount = Decimal(math.ceil(amount / 10) * 10 + 10)
-            self.payment(rng, account_id, invoice, amount, paid_on, "counter" if method == "counter" else "bank_transfer")
+            self.payment(
+                rng, account_id, invoice, amount, paid_on, "counter" if method == "counter" else "bank_transfer"
+            )
 
     def direct_debit(self, rng, account_id, invoice, amount, due) -> None:
         pid = self.payment(rng, account_id, invoice, amount, due, "direct_debit")
         if pid and rng.random() < 0.02:
             returned = due + dt.timedelta(days=rng.randrange(2, 6))
             if returned <= self.end:
-                self.statement_entry(returned, self.camt_entry(
-                    f"R{pid}", returned, amount, "DBIT", True, "IDDT", f"E2E-{pid}", "", "Returned direct debit: AM04",
-                    self.payer_name))
-                self.payment(rng, account_id, invoice, amount, returned + dt.timedelta(days=rng.randrange(5, 30)),
-                             "bank_transfer")
+                self.statement_entry(
+                    returned,
+                    self.camt_entry(
+                        f"R{pid}",
+                        returned,
+                        amount,
+                        "DBIT",
+                        True,
+                        "IDDT",
+                        f"E2E-{pid}",
+                        "",
+                        "Returned direct debit: AM04",
+                        self.payer_name,
+                    ),
+                )
+                self.payment(
+                    rng,
+                    account_id,
+                    invoice,
+                    amount,
+                    returned + dt.timedelta(days=rng.randrange(5, 30)),
+                    "bank_transfer",
+                )
 
     def reference(self, rng, account_id: str, invoice: str) -> tuple[str, str]:
         """(structured reference, remittance text) as a payer would write them."""
@@ -522,8 +702,14 @@ class Generator:
             return "", rng.choice(["rent march", "thanks", "payment", "Invoice 123", "for Mum"])
         if draw < 0.6:
             return invoice, ""
-        styles = [account_id, account_id.lower(), f"Acc {account_id[0]} {account_id[1:]}",
-                  f"Account: {account_id}", f"{invoice.lower()}", f"Customer no. {account_id}"]
+        styles = [
+            account_id,
+            account_id.lower(),
+            f"Acc {account_id[0]} {account_id[1:]}",
+            f"Account: {account_id}",
+            f"{invoice.lower()}",
+            f"Customer no. {account_id}",
+        ]
         return "", rng.choice(styles)
 
     def payment(self, rng, account_id, invoice, amount: Decimal, paid_on: dt.date, channel: str) -> str | None:
@@ -535,12 +721,19 @@ class Generator:
         if channel == "direct_debit":
             structured, text = invoice, f"SEPA DD {invoice}"
         if channel in ("counter", "card"):
-            self.writers.row(f"payments/counter_{paid_on:%Y-%m}.csv", PAYMENT_COLUMNS, [
-                f"CNT{pid}", paid_on.isoformat(), f"{amount:.2f}", self.currency, channel, structured or text, ""])
+            self.writers.row(
+                f"payments/counter_{paid_on:%Y-%m}.csv",
+                PAYMENT_COLUMNS,
+                [f"CNT{pid}", paid_on.isoformat(), f"{amount:.2f}", self.currency, channel, structured or text, ""],
+            )
         else:
             family = "IDDT" if channel == "direct_debit" else "RCDT"
-            self.statement_entry(paid_on, self.camt_entry(
-                pid, paid_on, amount, "CRDT", False, family, f"E2E-{pid}", structured, text, self.payer_name))
+            self.statement_entry(
+                paid_on,
+                self.camt_entry(
+                    pid, paid_on, amount, "CRDT", False, family, f"E2E-{pid}", structured, text, self.payer_name
+                ),
+            )
         self.summary.payments += 1
         return pid
 
@@ -551,7 +744,7 @@ class Generator:
         if text:
             remittance += f"<Ustrd>{escape(text)}</Ustrd>"
         return (
-            f"<Ntry><NtryRef>{ref}</NtryRef><Amt Ccy=\"{self.currency}\">{amount:.2f}</Amt>"
+            f'<Ntry><NtryRef>{ref}</NtryRef><Amt Ccy="{self.currency}">{amount:.2f}</Amt>'
             f"<CdtDbtInd>{direction}</CdtDbtInd><RvslInd>{'true' if reversal else 'false'}</RvslInd>"
             f"<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{day.isoformat()}</Dt></BookgDt>"
             f"<ValDt><Dt>{day.isoformat()}</Dt></ValDt><AcctSvcrRef>{ref}</AcctSvcrRef>"
@@ -572,17 +765,29 @@ class Generator:
         for key in sorted(self.statement_parts):
             first = dt.date.fromisoformat(f"{key}-01")
             last = month_end(first)
-            fee = self.camt_entry(f"FEE{first:%Y%m}", last, Decimal("12.50"), "DBIT", False, "CHRG", f"FEE{key}",
-                                  "", "Account maintenance fee", "Bank")
+            fee = self.camt_entry(
+                f"FEE{first:%Y%m}",
+                last,
+                Decimal("12.50"),
+                "DBIT",
+                False,
+                "CHRG",
+                f"FEE{key}",
+                "",
+                "Account maintenance fee",
+                "Bank",
+            )
             rel = f"payments/camt053_{key}.xml"
             path = self.out / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("w", encoding="utf-8") as out:
-                out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
-                          '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>'
-                          f"<GrpHdr><MsgId>STMT{first:%Y%m}</MsgId><CreDtTm>{last.isoformat()}T23:59:00</CreDtTm></GrpHdr>"
-                          f"<Stmt><Id>STMT{first:%Y%m}</Id><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id>"
-                          f"<Ccy>{self.currency}</Ccy></Acct>\n")
+                out.write(
+                    '<?xml version="1.0" encoding="UTF-8"?>\n'
+                    '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>'
+                    f"<GrpHdr><MsgId>STMT{first:%Y%m}</MsgId><CreDtTm>{last.isoformat()}T23:59:00</CreDtTm></GrpHdr>"
+                    f"<Stmt><Id>STMT{first:%Y%m}</Id><Acct><Id><IBAN>DE89370400440532013000</IBAN></Id>"
+                    f"<Ccy>{self.currency}</Ccy></Acct>\n"
+                )
                 with self.statement_parts[key].open(encoding="utf-8") as part:
                     shutil.copyfileobj(part, out)
                 out.write(fee + "\n</Stmt></BkToCstmrStmt></Document>\n")
@@ -595,32 +800,74 @@ class Generator:
 
         workbook = Workbook(write_only=True)
         versions = workbook.create_sheet("versions")
-        versions.append(["tariff_code", "service", "effective_from", "fixed_charge", "minimum_charge", "vat_rate",
-                         "levy_rate", "currency"])
+        versions.append(
+            [
+                "tariff_code",
+                "service",
+                "effective_from",
+                "fixed_charge",
+                "minimum_charge",
+                "vat_rate",
+                "levy_rate",
+                "currency",
+            ]
+        )
         blocks = workbook.create_sheet("blocks")
-        blocks.append(["tariff_code", "effective_from", "season", "block_no", "from_units", "to_units",
-                       "unit_price", "basic_charge"])
+        blocks.append(
+            [
+                "tariff_code",
+                "effective_from",
+                "season",
+                "block_no",
+                "from_units",
+                "to_units",
+                "unit_price",
+                "basic_charge",
+            ]
+        )
         for v in self.book:
-            versions.append([v.tariff_code, v.service, v.effective_from, float(v.fixed_charge),
-                             float(v.minimum_charge), float(v.vat_rate), float(v.levy_rate), v.currency])
+            versions.append(
+                [
+                    v.tariff_code,
+                    v.service,
+                    v.effective_from,
+                    float(v.fixed_charge),
+                    float(v.minimum_charge),
+                    float(v.vat_rate),
+                    float(v.levy_rate),
+                    v.currency,
+                ]
+            )
             for b in v.blocks:
-                blocks.append([v.tariff_code, v.effective_from, b.season, b.block_no, float(b.from_units),
-                               float(b.to_units) if b.to_units is not None else None, float(b.unit_price),
-                               float(b.basic_charge) if b.basic_charge is not None else None])
+                blocks.append(
+                    [
+                        v.tariff_code,
+                        v.effective_from,
+                        b.season,
+                        b.block_no,
+                        float(b.from_units),
+                        float(b.to_units) if b.to_units is not None else None,
+                        float(b.unit_price),
+                        float(b.basic_charge) if b.basic_charge is not None else None,
+                    ]
+                )
         self.save_workbook(workbook, "tariffs/tariffs.xlsx")
 
-    def write_apartment_sheet(self) -> None:
+    def apartment_read(self, row: list[str]) -> None:
         """The last month's apartment water reads arrive as a building manager's spreadsheet."""
-        if not self.apartment_rows:
-            return
-        from openpyxl import Workbook
+        if self.apartment_sheet is None:
+            from openpyxl import Workbook
 
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("readings")
-        sheet.append(READING_COLUMNS)
-        for meter_id, read_at, reading, read_type, _ in self.apartment_rows:
-            sheet.append([meter_id, dt.datetime.fromisoformat(read_at), float(reading), read_type, "excel"])
-        self.save_workbook(workbook, f"readings/apartments_{self.periods[-1]:%Y-%m}.xlsx")
+            self.apartment_book = Workbook(write_only=True)
+            self.apartment_sheet = self.apartment_book.create_sheet("readings")
+            self.apartment_sheet.append(READING_COLUMNS)
+        meter_id, read_at, reading, read_type, _ = row
+        self.apartment_sheet.append([meter_id, dt.datetime.fromisoformat(read_at), float(reading), read_type, "excel"])
+        self.summary.readings += 1
+
+    def write_apartment_sheet(self) -> None:
+        if self.apartment_book is not None:
+            self.save_workbook(self.apartment_book, f"readings/apartments_{self.periods[-1]:%Y-%m}.xlsx")
 
     def save_workbook(self, workbook, rel: str) -> None:
         fixed = dt.datetime(*XLSX_EPOCH)
@@ -634,16 +881,33 @@ class Generator:
 
 
 def normalise_zip(path: Path) -> None:
-    """Rewrite a zip with fixed entry timestamps so the same content gives the same bytes."""
+    """Rewrite a workbook with fixed timestamps so the same content gives the same bytes.
+
+    Both the zip entries and docProps/core.xml (openpyxl stamps `modified` at save) carry the time.
+    """
     with zipfile.ZipFile(path) as source:
         entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    stamp = dt.datetime(*XLSX_EPOCH).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    entries = [
+        (name, re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\g<2>", data))
+        if name == "docProps/core.xml"
+        else (name, data)
+        for name, data in entries
+    ]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for name, data in entries:
             target.writestr(zipfile.ZipInfo(name, XLSX_EPOCH), data, zipfile.ZIP_DEFLATED)
 
 
-def generate(out: Path, accounts: int = 2000, months: int = 24, seed: int = 42, start: str = "2024-01",
-             interval_meters: int = 10, currency: str = "EUR") -> Summary:
+def generate(
+    out: Path,
+    accounts: int = 2000,
+    months: int = 24,
+    seed: int = 42,
+    start: str = "2024-01",
+    interval_meters: int = 10,
+    currency: str = "EUR",
+) -> Summary:
     """Write a sample utility's landing files under `out`, overwriting files of the same name."""
     out.mkdir(parents=True, exist_ok=True)
     first = dt.date.fromisoformat(f"{start}-01")

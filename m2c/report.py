@@ -14,7 +14,10 @@ def ingest_summary(conn: psycopg.Connection) -> str:
                   coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0)
            from raw.load_ledger group by 1 order by 1"""
     ).fetchall()
-    lines = ["\ningested (all loads so far):", f"  {'table':<20}{'files':>7}{'quarantined':>13}{'rows':>12}{'rejected':>10}"]
+    lines = [
+        "\ningested (all loads so far):",
+        f"  {'table':<20}{'files':>7}{'quarantined':>13}{'rows':>12}{'rejected':>10}",
+    ]
     lines += [f"  {t:<20}{f:>7}{q:>13}{r:>12,}{x:>10,}" for t, f, q, r, x in rows]
     reasons = conn.execute(
         """select target, reason, count(*) from raw.rejects

@@ -1,6 +1,5 @@
 """dbt models (staging -> intermediate -> marts) as assets; dbt tests become asset checks."""
 
-
 import json
 from collections.abc import Mapping
 from typing import Any

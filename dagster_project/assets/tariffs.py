@@ -8,10 +8,18 @@ from dagster_project.resources import Database, Landing, Policy
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(["raw", "tariff_versions"], group_name="tariffs", kinds={"postgres", "xlsx"},
-                     description="Tariff versions (sheet `versions`) landed in tariffs/."),
-        dg.AssetSpec(["raw", "tariff_blocks"], group_name="tariffs", kinds={"postgres", "xlsx"},
-                     description="Inclining-block prices (sheet `blocks`) landed in tariffs/."),
+        dg.AssetSpec(
+            ["raw", "tariff_versions"],
+            group_name="tariffs",
+            kinds={"postgres", "xlsx"},
+            description="Tariff versions (sheet `versions`) landed in tariffs/.",
+        ),
+        dg.AssetSpec(
+            ["raw", "tariff_blocks"],
+            group_name="tariffs",
+            kinds={"postgres", "xlsx"},
+            description="Inclining-block prices (sheet `blocks`) landed in tariffs/.",
+        ),
     ],
 )
 def tariff_workbook(context: dg.AssetExecutionContext, database: Database, landing: Landing, policy: Policy):

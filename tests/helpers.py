@@ -1,0 +1,47 @@
+"""Helpers shared by tests: run Dagster jobs against a given database, read scalars."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+
+
+@contextmanager
+def environment(**values: str | None) -> Iterator[None]:
+    saved = {key: os.environ.get(key) for key in values}
+    try:
+        for key, value in values.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_job(name: str, url: str, landing: Path | None = None, partition_key: str | None = None) -> bool:
+    """Execute a job of the project's Definitions against the database at `url`."""
+    import dagster as dg
+
+    from dagster_project.definitions import defs
+
+    env = {"M2C_DATABASE_URL": url, "M2C_LANDING_DIR": str(landing) if landing else None}
+    with environment(**env), dg.DagsterInstance.ephemeral() as instance:
+        result = defs.resolve_job_def(name).execute_in_process(
+            instance=instance, partition_key=partition_key, raise_on_error=True
+        )
+    return result.success
+
+
+def scalar(url: str, query: str, params: tuple = ()) -> object:
+    with psycopg.connect(url) as conn:
+        return conn.execute(query, params).fetchone()[0]

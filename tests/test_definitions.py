@@ -1,0 +1,39 @@
+"""The Dagster Definitions load, with every source, the dbt models, their checks, jobs and sensor."""
+
+import dagster as dg
+
+from dagster_project.definitions import defs
+from dagster_project.partitions import billing_periods
+
+
+def test_definitions_load_with_sources_models_and_checks() -> None:
+    keys = {key.to_user_string() for key in defs.resolve_all_asset_keys()}
+    for table in (
+        "accounts",
+        "service_points",
+        "meters",
+        "contracts",
+        "tariff_versions",
+        "tariff_blocks",
+        "readings",
+        "interval_readings",
+        "payments",
+    ):
+        assert f"raw/{table}" in keys
+    assert {"staging/stg_cis__accounts", "marts/dim_accounts", "marts/dim_tariffs"} <= keys
+    assert any(check.name == "unique_dim_accounts_account_id" for check in defs.resolve_asset_graph().asset_check_keys)
+    assert {"ingest_landing", "build_reference_models"} <= {job.name for job in defs.resolve_all_job_defs()}
+    assert defs.resolve_sensor_def("landing_sensor")
+
+
+def test_every_asset_has_a_description() -> None:
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        if node.is_materializable and key.path[0] == "raw":
+            assert node.description, key
+
+
+def test_billing_periods_are_calendar_months() -> None:
+    assert isinstance(billing_periods, dg.MonthlyPartitionsDefinition)
+    assert billing_periods.get_first_partition_key() == "2024-01-01"

@@ -1,0 +1,34 @@
+"""`m2c demo` end to end, as a new user runs it: twice, the second reusing the database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+@pytest.mark.e2e
+def test_demo_runs_twice_on_the_same_database(tmp_path: Path) -> None:
+    env = {**os.environ, "M2C_HOME": str(tmp_path), "DAGSTER_HOME": str(tmp_path / "dagster")}
+    m2c = [sys.executable, "-m", "m2c.cli"]
+    try:
+        first = subprocess.run(
+            [*m2c, "demo", "--accounts", "40", "--months", "3"], env=env, capture_output=True, text=True, timeout=600
+        )
+        assert first.returncode == 0, first.stderr[-3000:]
+        assert "rows per layer" in first.stdout and "marts" in first.stdout
+        pid = (tmp_path / "pg" / "postmaster.pid").read_text().split()[0]
+        second = subprocess.run(
+            [*m2c, "demo", "--accounts", "40", "--months", "3"], env=env, capture_output=True, text=True, timeout=600
+        )
+        assert second.returncode == 0, second.stderr[-3000:]
+        assert (tmp_path / "pg" / "postmaster.pid").read_text().split()[0] == pid
+        # Same files again: nothing new is loaded, so the ingest table reads the same.
+        table = lambda out: out.split("ingested (all loads so far):")[1].split("rows per layer")[0]  # noqa: E731
+        assert table(first.stdout) == table(second.stdout)
+        assert any((tmp_path / "dagster").rglob("*")), "runs are recorded in DAGSTER_HOME"
+    finally:
+        subprocess.run([*m2c, "db", "stop"], env=env, capture_output=True)
