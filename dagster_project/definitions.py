@@ -4,6 +4,7 @@ import dagster as dg
 
 from dagster_project.assets import bank, cis, ledger, meter_reads, tariffs
 from dagster_project.assets.dbt import dbt_reference_models
+from dagster_project.checks import raw_checks
 from dagster_project.resources import build_resources
 from dagster_project.sensors import ingest_job, landing_sensor
 from m2c import settings
@@ -23,6 +24,7 @@ defs = dg.Definitions(
         ledger.rejects,
         dbt_reference_models,
     ],
+    asset_checks=raw_checks,
     jobs=[ingest_job, reference_job],
     sensors=[landing_sensor],
     resources=build_resources(),

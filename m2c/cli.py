@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
@@ -87,21 +88,32 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def run_job(name: str, partition_key: str | None = None) -> bool:
-    """Run a Dagster job in this process, recorded in DAGSTER_HOME so it shows in the UI."""
+    """Run a Dagster job in this process, recorded in DAGSTER_HOME so it shows in the UI.
+
+    The run's console output (dbt's log among it) goes to $M2C_HOME/logs/<job>.log; the terminal
+    gets the outcome and the data checks.
+    """
     import dagster as dg
 
     from dagster_project.definitions import defs
 
     settings.ensure_dagster_home()
-    job = defs.resolve_job_def(name)
-    with dg.DagsterInstance.get() as instance:
-        level = os.environ.get("M2C_LOG_LEVEL", "WARNING")
-        result = job.execute_in_process(
+    log_path = settings.home() / "logs" / f"{name}{'-' + partition_key if partition_key else ''}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    level = os.environ.get("M2C_LOG_LEVEL", "WARNING")
+    with dg.DagsterInstance.get() as instance, log_path.open("w") as log, contextlib.redirect_stdout(log):
+        result = defs.resolve_job_def(name).execute_in_process(
             instance=instance,
             partition_key=partition_key,
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": level}}}},
         )
+    checks = result.get_asset_check_evaluations()
+    failed = [c for c in checks if not c.passed]
+    if checks:
+        print(f"{name}: {len(checks) - len(failed)} of {len(checks)} data checks passed")
+    for check in failed:
+        print(f"  FAILED {check.asset_key.to_user_string()} {check.check_name}: {check.description or ''}")
     if not result.success:
         for event in result.all_events:
             if event.is_failure and event.step_failure_data:
@@ -109,6 +121,7 @@ def run_job(name: str, partition_key: str | None = None) -> bool:
                     f"m2c: step {event.step_key} failed: {event.step_failure_data.error.message.strip()}",
                     file=sys.stderr,
                 )
+        print(f"m2c: the run's log is in {log_path}", file=sys.stderr)
     return result.success
 
 
