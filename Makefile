@@ -23,7 +23,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	cd dbt && ../$(BIN)/sqlfluff lint models tests macros
+	eval "$$($(BIN)/m2c db env)" && cd dbt && ../$(BIN)/sqlfluff lint models tests macros
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shlex
 import subprocess
 import sys
 import time
@@ -28,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     database = commands.add_parser("db", help="the database in use (embedded PostgreSQL or M2C_DATABASE_URL)")
-    database.add_argument("action", choices=["url", "start", "stop"])
+    database.add_argument("action", choices=["url", "start", "stop", "env"])
     database.set_defaults(handler=cmd_db)
 
     generate = commands.add_parser("generate", help="write a sample utility's landing files")
@@ -69,7 +70,10 @@ def cmd_db(args: argparse.Namespace) -> int:
         print("stopped" if db.stop_embedded() else "the embedded database was not running")
         return 0
     url = db.database_url()
-    print(url if args.action == "url" else f"running: {db.describe(url)}")
+    if args.action == "env":  # for shells and tools that read dbt/profiles.yml: eval "$(m2c db env)"
+        print("\n".join(f"export {key}={shlex.quote(value)}" for key, value in db.dbt_env(url).items()))
+    else:
+        print(url if args.action == "url" else f"running: {db.describe(url)}")
     return 0
 
 

@@ -7,7 +7,7 @@
     select distinct on ({{ key_columns | join(', ') }}) {{ rows }}.*
     from {{ rows }}
     inner join {{ files }}
-        on {{ files }}.file_id = {{ rows }}.source_file_id
+        on {{ rows }}.source_file_id = {{ files }}.file_id
     where {{ files }}.is_current
     order by {{ key_columns | join(', ') }}, {{ rows }}.source_file_id desc, {{ rows }}.source_row_no desc
 {%- endmacro %}

@@ -12,7 +12,7 @@ current_blocks as (
     select blocks.*
     from blocks
     inner join files
-        on files.file_id = blocks.source_file_id
+        on blocks.source_file_id = files.file_id
     where files.is_current
 ),
 

@@ -20,7 +20,7 @@ final as (
         rejects.rejected_at
     from rejects
     inner join files
-        on files.file_id = rejects.file_id
+        on rejects.file_id = files.file_id
 )
 
 select * from final
