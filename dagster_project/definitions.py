@@ -2,9 +2,10 @@
 
 import dagster as dg
 
-from dagster_project.assets import bank, cis, ledger, meter_reads, tariffs
-from dagster_project.assets.dbt import dbt_reference_models
+from dagster_project.assets import bank, billing, cis, ledger, meter_reads, tariffs
+from dagster_project.assets.dbt import dbt_billing_models, dbt_reference_models
 from dagster_project.checks import raw_checks
+from dagster_project.partitions import billing_periods
 from dagster_project.resources import build_resources
 from dagster_project.sensors import ingest_job, landing_sensor
 from m2c import settings
@@ -17,15 +18,31 @@ reference_job = dg.define_asset_job(
     description="Rebuild staging, current-version models and dimension marts from raw.",
 )
 
+bill_period_job = dg.define_asset_job(
+    "bill_period",
+    selection=dg.AssetSelection.assets(billing.billing_inputs, dbt_billing_models),
+    partitions_def=billing_periods,
+    description="Bill one period: the data-quality gate, then usage, VEE, charges and invoices.",
+)
+
+close_period_job = dg.define_asset_job(
+    "close_period",
+    selection=dg.AssetSelection.assets(billing.period_close),
+    partitions_def=billing_periods,
+    description="Close one period: freeze its billing rows and store their checksum.",
+)
+
 defs = dg.Definitions(
     assets=[
         *dg.load_assets_from_modules([cis, tariffs, meter_reads, bank]),
-        ledger.load_ledger,
-        ledger.rejects,
+        *ledger.external_tables,
+        billing.billing_inputs,
+        billing.period_close,
         dbt_reference_models,
+        dbt_billing_models,
     ],
     asset_checks=raw_checks,
-    jobs=[ingest_job, reference_job],
+    jobs=[ingest_job, reference_job, bill_period_job, close_period_job],
     sensors=[landing_sensor],
     resources=build_resources(),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import os
 import shlex
 import subprocess
@@ -12,6 +13,7 @@ import time
 from pathlib import Path
 
 from m2c import db, settings
+from m2c.generator import month_add
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,6 +46,22 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="rebuild the dbt staging, intermediate and dimension models")
     build.set_defaults(handler=cmd_build)
 
+    run = commands.add_parser("run", help="ingest, rebuild reference models, and bill every open period up to a month")
+    run.add_argument("--through", required=True, type=period_arg, help="last period to bill, YYYY-MM")
+    run.add_argument(
+        "--from",
+        dest="first",
+        type=period_arg,
+        default=None,
+        help="first period to bill (default: the first period with readings, or M2C_FIRST_PERIOD)",
+    )
+    run.add_argument("--skip-ingest", action="store_true", help="bill from what is already loaded")
+    run.set_defaults(handler=cmd_run)
+
+    close = commands.add_parser("close", help="close a billing period: freeze it and store its checksum")
+    close.add_argument("period", type=period_arg)
+    close.set_defaults(handler=cmd_close)
+
     demo = commands.add_parser("demo", help="generate a sample utility and run the whole pipeline on it")
     add_sample_options(demo)
     demo.set_defaults(handler=cmd_demo)
@@ -52,6 +70,24 @@ def build_parser() -> argparse.ArgumentParser:
     ui.add_argument("--port", type=int, default=3000)
     ui.set_defaults(handler=cmd_ui)
     return parser
+
+
+def period_arg(text: str) -> str:
+    try:
+        dt.date.fromisoformat(f"{text}-01")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a period: use YYYY-MM") from exc
+    return text
+
+
+def periods_between(first: str, last: str) -> list[str]:
+    start = dt.date.fromisoformat(f"{first}-01")
+    end = dt.date.fromisoformat(f"{last}-01")
+    periods = []
+    while start <= end:
+        periods.append(f"{start:%Y-%m}")
+        start = month_add(start, 1)
+    return periods
 
 
 def add_sample_options(parser: argparse.ArgumentParser) -> None:
@@ -143,6 +179,62 @@ def cmd_build(_: argparse.Namespace) -> int:
     return 0 if run_job("build_reference_models") else 1
 
 
+def first_billing_period() -> str:
+    """The month after the earliest reading (that first read is every meter's baseline)."""
+    from dagster_project.partitions import FIRST_PERIOD
+
+    with db.connect() as conn:
+        earliest = (
+            conn.execute("select min(read_at) from raw.readings where read_type <> 'estimated'").fetchone()[0]
+            if conn.execute("select to_regclass('raw.readings')").fetchone()[0]
+            else None
+        )
+    if earliest is None:
+        return FIRST_PERIOD
+    return max(f"{month_add(earliest.date().replace(day=1), 1):%Y-%m}", FIRST_PERIOD)
+
+
+def bill_periods(first: str, through: str) -> bool:
+    """Bill every period from `first` to `through` that is not closed, in order."""
+    from m2c.closing import closed_periods
+
+    with db.connect() as conn:
+        closed = closed_periods(conn)
+    for period in periods_between(first, through):
+        if period in closed:
+            continue
+        started = time.perf_counter()
+        if not run_job("bill_period", partition_key=f"{period}-01"):
+            return False
+        print(f"  billed {period} ({time.perf_counter() - started:.1f}s)")
+    return True
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    db.database_url()
+    if not args.skip_ingest and not run_job("ingest_landing"):
+        return 1
+    if not run_job("build_reference_models"):
+        return 1
+    return 0 if bill_periods(args.first or first_billing_period(), args.through) else 1
+
+
+def cmd_close(args: argparse.Namespace) -> int:
+    from m2c.closing import CloseError, close_period
+
+    with db.connect() as conn:
+        try:
+            closed = close_period(conn, args.period)
+        except CloseError as exc:
+            print(f"m2c: cannot close {args.period}: {exc}", file=sys.stderr)
+            return 1
+    print(
+        f"closed {closed.period}: {closed.invoices:,} invoices, {closed.invoice_lines:,} lines, "
+        f"total {closed.total_amount:,}, checksum {closed.checksum}"
+    )
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     url = db.database_url()
@@ -153,13 +245,39 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"running {job} ...")
         if not run_job(job):
             return 1
+    periods = periods_between(
+        args.start, f"{month_add(dt.date.fromisoformat(args.start + '-01'), args.months - 1):%Y-%m}"
+    )
+    print(f"billing {periods[0]} .. {periods[-1]} ...")
+    if not bill_periods(periods[0], periods[-1]):
+        return 1
+    close_all_but_last(periods)
     print_ingest_summary()
     print_layer_summary()
+    print_billing_summary()
     print(f"\ndone in {time.perf_counter() - started:.0f}s.")
     print("  Dagster UI (runs, assets, checks):  .venv/bin/m2c ui    then open http://127.0.0.1:3000")
     print(f"  exports folder:                     {settings.exports_dir()}")
     print(f"  landing folder:                     {settings.landing_dir()}")
     return 0
+
+
+def close_all_but_last(periods: list[str]) -> None:
+    from m2c.closing import close_period, closed_periods
+
+    with db.connect() as conn:
+        already = closed_periods(conn)
+        for period in periods[:-1]:
+            if period not in already:
+                close_period(conn, period, closed_by="m2c demo")
+    print(f"closed {periods[0]} .. {periods[-2]}; {periods[-1]} stays open" if len(periods) > 1 else "")
+
+
+def print_billing_summary() -> None:
+    from m2c.report import billing_summary
+
+    with db.connect() as conn:
+        print(billing_summary(conn))
 
 
 def print_ingest_summary() -> None:

@@ -49,3 +49,23 @@ def layer_summary(conn: psycopg.Connection) -> str:
             total += conn.execute(f'select count(*) from "{layer}"."{name}"').fetchone()[0]
         lines.append(f"  {layer:<13}{len(members):>3} relations {total:>14,} rows")
     return "\n".join(lines)
+
+
+def billing_summary(conn: psycopg.Connection) -> str:
+    rows = conn.execute(
+        """select i.period, count(*) filter (where i.status = 'issued'), count(*) filter (where i.status = 'held'),
+                  count(*) filter (where i.status = 'carried_forward'),
+                  coalesce(sum(i.total_amount) filter (where i.status = 'issued'), 0),
+                  min(i.currency), (c.period is not null)
+           from marts.fct_invoices i left join billing.closed_periods c on c.period = i.period
+           group by i.period, c.period order by i.period"""
+    ).fetchall()
+    lines = ["\nbilling:", f"  {'period':<9}{'issued':>8}{'held':>6}{'carried':>9}{'billed':>16}  closed"]
+    lines += [
+        f"  {p:<9}{issued:>8,}{held:>6,}{carried:>9,}{total:>12,.2f} {cur or '':<3}  {'yes' if closed else 'open'}"
+        for p, issued, held, carried, total, cur, closed in rows
+    ]
+    flags = conn.execute("select flag, count(*) from marts.exc_reading_anomalies group by 1 order by 2 desc").fetchall()
+    if flags:
+        lines.append("  reading anomalies: " + ", ".join(f"{flag} {n:,}" for flag, n in flags))
+    return "\n".join(lines)

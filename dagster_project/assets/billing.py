@@ -1,0 +1,64 @@
+"""Billing periods: the data-quality gate before billing, and closing a period."""
+
+import dagster as dg
+
+from dagster_project.checks import check_result
+from dagster_project.partitions import ONE_PERIOD_PER_RUN, billing_periods
+from dagster_project.resources import Database
+from ingestion.quality import SUITES, run_suite
+from m2c import closing, db
+
+BILLING_INPUTS = dg.AssetKey(["billing", "inputs"])
+GATE_SUITES = ("readings", "interval_readings", "payments")
+
+
+@dg.asset(
+    key=BILLING_INPUTS,
+    group_name="billing",
+    partitions_def=billing_periods,
+    backfill_policy=ONE_PERIOD_PER_RUN,
+    deps=[dg.AssetKey(["raw", name]) for name in ("readings", "interval_readings", "payments", "meters")],
+    kinds={"postgres", "great_expectations"},
+    check_specs=[
+        dg.AssetCheckSpec(
+            f"gx_{name}_in_period",
+            asset=BILLING_INPUTS,
+            blocking=True,
+            description=f"Blocking: {SUITES[name].description}",
+        )
+        for name in GATE_SUITES
+    ],
+)
+def billing_inputs(context: dg.AssetExecutionContext, database: Database):
+    """The period's readings and payments, validated by blocking checks before the period is billed."""
+    period = context.partition_key[:7]
+    url = db.sqlalchemy_url(database.resolved_url())
+    results = [run_suite(url, name, period=period) for name in GATE_SUITES]
+    yield dg.MaterializeResult(
+        metadata={f"{r.suite}_rows": dg.MetadataValue.int(r.rows) for r in results}
+        | {"period": dg.MetadataValue.text(period)}
+    )
+    for result in results:
+        yield check_result(result)._replace(check_name=f"gx_{result.suite}_in_period")
+
+
+@dg.asset(
+    key=["billing", "period_close"],
+    group_name="billing",
+    partitions_def=billing_periods,
+    backfill_policy=ONE_PERIOD_PER_RUN,
+    deps=[dg.AssetKey(["marts", "fct_invoices"]), dg.AssetKey(["marts", "fct_invoice_lines"])],
+    kinds={"postgres"},
+)
+def period_close(context: dg.AssetExecutionContext, database: Database) -> dg.MaterializeResult:
+    """Close the period: freeze its invoices and lines and store their checksum."""
+    with database.connect() as conn:
+        closed = closing.close_period(conn, context.partition_key[:7], closed_by="dagster")
+    return dg.MaterializeResult(
+        metadata={
+            "checksum": dg.MetadataValue.text(closed.checksum),
+            "invoices": dg.MetadataValue.int(closed.invoices),
+            "invoice_lines": dg.MetadataValue.int(closed.invoice_lines),
+            "total_amount": dg.MetadataValue.text(str(closed.total_amount)),
+        }
+    )

@@ -1,0 +1,11 @@
+{#-
+    Billing models are incremental by period (delete+insert on `period`, full_refresh: false).
+    `period_is_open()` guards their final select: for a closed period the select is empty, so
+    delete+insert deletes and inserts nothing and the frozen rows stay as they were.
+-#}
+{% macro period_is_open() -%}
+    not exists (
+        select 1 from {{ ref('stg_billing__closed_periods') }} as closed
+        where closed.period = {{ period() }}
+    )
+{%- endmacro %}

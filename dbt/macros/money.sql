@@ -1,0 +1,21 @@
+{#- Round money half-up (away from zero) to the currency's minor unit. -#}
+{% macro round_money(amount, decimals) -%}
+    round(({{ amount }})::numeric, {{ decimals }})
+{%- endmacro %}
+
+{#- The policy's small-bill threshold for a currency column: its own entry, else `default`. -#}
+{% macro small_bill_threshold(currency) -%}
+    {%- set thresholds = policy('small_bill_threshold') or {'default': 0} -%}
+    case {{ currency }}
+    {%- for code, value in thresholds.items() if code != 'default' %}
+        when '{{ code }}' then {{ value }}
+    {%- endfor %}
+        else {{ thresholds['default'] }}
+    end
+{%- endmacro %}
+
+{#- The summer/winter season of the period's month (policy summer_months). -#}
+{% macro period_season() -%}
+    case when extract(month from {{ period_start() }}) in ({{ (policy('summer_months') or [0]) | join(', ') }})
+        then 'summer' else 'winter' end
+{%- endmacro %}

@@ -1,0 +1,204 @@
+{#-
+    Charge lines of each billed part (billing-rules.md section 4): one energy line per block used,
+    the basic charge of the block that contains the part's units, the fixed charge, and a
+    minimum-charge top-up. Block bounds and the fixed, basic and minimum charges are scaled by
+    part_days / days_in_month; every line is rounded to the currency's minor unit.
+-#}
+with
+
+parts as (
+    select * from {{ ref('int_usage_parts') }}
+    where period = {{ period() }} and contract_id is not null
+),
+
+tariffs as (
+    select * from {{ ref('dim_tariffs') }}
+),
+
+blocks as (
+    select * from {{ ref('dim_tariff_blocks') }}
+),
+
+priced_parts as (
+    select
+        parts.*,
+        tariffs.fixed_charge,
+        tariffs.minimum_charge,
+        tariffs.currency,
+        tariffs.currency_decimals,
+        tariffs.vat_rate,
+        tariffs.levy_rate
+    from parts
+    inner join tariffs
+        on
+            parts.tariff_code = tariffs.tariff_code
+            and parts.tariff_effective_from = tariffs.effective_from
+),
+
+part_blocks as (
+    select
+        priced_parts.*,
+        blocks.block_no,
+        blocks.unit_price,
+        blocks.basic_charge,
+        blocks.from_units * priced_parts.scale_factor as scaled_from,
+        blocks.to_units * priced_parts.scale_factor as scaled_to
+    from priced_parts
+    inner join blocks
+        on
+            priced_parts.tariff_code = blocks.tariff_code
+            and priced_parts.tariff_effective_from = blocks.effective_from
+            and blocks.season in ('all', {{ period_season() }})
+),
+
+block_units as (
+    select
+        part_blocks.*,
+        least(
+            greatest(units - scaled_from, 0),
+            coalesce(scaled_to - scaled_from, greatest(units - scaled_from, 0))
+        ) as units_in_block
+    from part_blocks
+),
+
+energy_lines as (
+    select
+        *,
+        'energy' as line_type,
+        units_in_block as quantity,
+        unit_price as line_unit_price,
+        {{ round_money('units_in_block * unit_price', 'currency_decimals') }} as amount
+    from block_units
+    where units_in_block > 0
+),
+
+-- The basic charge of the last block whose scaled lower bound is below q (block 1 when q = 0).
+basic_lines as (
+    select distinct on (service_point_id, contract_id, tariff_effective_from)
+        *,
+        'basic' as line_type,
+        scale_factor as quantity,
+        basic_charge as line_unit_price,
+        {{ round_money('basic_charge * scale_factor', 'currency_decimals') }} as amount
+    from part_blocks
+    order by
+        service_point_id,
+        contract_id,
+        tariff_effective_from,
+        case when scaled_from < units then block_no else 0 end desc,
+        block_no asc
+),
+
+fixed_lines as (
+    select
+        *,
+        null::integer as block_no,
+        'fixed' as line_type,
+        scale_factor as quantity,
+        fixed_charge as line_unit_price,
+        {{ round_money('fixed_charge * scale_factor', 'currency_decimals') }} as amount
+    from priced_parts
+    where fixed_charge > 0
+),
+
+subtotal_lines as (
+    select
+        service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, service, unit,
+        part_from, part_to, part_days, units, is_estimated, meter_ids, scale_factor,
+        minimum_charge, currency, currency_decimals, vat_rate, levy_rate,
+        line_type, block_no, quantity, line_unit_price, amount
+    from energy_lines
+    union all
+    select
+        service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, service, unit,
+        part_from, part_to, part_days, units, is_estimated, meter_ids, scale_factor,
+        minimum_charge, currency, currency_decimals, vat_rate, levy_rate,
+        line_type, null::integer as block_no, quantity, line_unit_price, amount
+    from basic_lines
+    where basic_charge is not null
+    union all
+    select
+        service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, service, unit,
+        part_from, part_to, part_days, units, is_estimated, meter_ids, scale_factor,
+        minimum_charge, currency, currency_decimals, vat_rate, levy_rate,
+        line_type, block_no, quantity, line_unit_price, amount
+    from fixed_lines
+),
+
+part_subtotals as (
+    select
+        priced_parts.service_point_id, priced_parts.contract_id, priced_parts.account_id,
+        priced_parts.tariff_code, priced_parts.tariff_effective_from, priced_parts.service, priced_parts.unit,
+        priced_parts.part_from, priced_parts.part_to, priced_parts.part_days, priced_parts.units,
+        priced_parts.is_estimated, priced_parts.meter_ids, priced_parts.scale_factor,
+        priced_parts.minimum_charge, priced_parts.currency, priced_parts.currency_decimals,
+        priced_parts.vat_rate, priced_parts.levy_rate,
+        coalesce(sum(subtotal_lines.amount), 0) as subtotal,
+        {{ round_money('priced_parts.minimum_charge * priced_parts.scale_factor', 'priced_parts.currency_decimals') }}
+            as scaled_minimum
+    from priced_parts
+    left join subtotal_lines
+        on
+            priced_parts.service_point_id = subtotal_lines.service_point_id
+            and priced_parts.contract_id = subtotal_lines.contract_id
+            and priced_parts.tariff_effective_from = subtotal_lines.tariff_effective_from
+    group by
+        priced_parts.service_point_id, priced_parts.contract_id, priced_parts.account_id,
+        priced_parts.tariff_code, priced_parts.tariff_effective_from, priced_parts.service, priced_parts.unit,
+        priced_parts.part_from, priced_parts.part_to, priced_parts.part_days, priced_parts.units,
+        priced_parts.is_estimated, priced_parts.meter_ids, priced_parts.scale_factor,
+        priced_parts.minimum_charge, priced_parts.currency, priced_parts.currency_decimals,
+        priced_parts.vat_rate, priced_parts.levy_rate
+),
+
+topup_lines as (
+    select
+        service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, service, unit,
+        part_from, part_to, part_days, units, is_estimated, meter_ids, scale_factor,
+        minimum_charge, currency, currency_decimals, vat_rate, levy_rate,
+        'minimum_topup' as line_type,
+        null::integer as block_no,
+        1::numeric as quantity,
+        scaled_minimum - subtotal as line_unit_price,
+        scaled_minimum - subtotal as amount
+    from part_subtotals
+    where subtotal < scaled_minimum
+),
+
+all_lines as (
+    select * from subtotal_lines
+    union all
+    select * from topup_lines
+),
+
+final as (
+    select
+        {{ period() }} as period,
+        account_id,
+        contract_id,
+        service_point_id,
+        service,
+        tariff_code,
+        tariff_effective_from,
+        part_from,
+        part_to,
+        part_days,
+        scale_factor,
+        units as part_units,
+        is_estimated,
+        meter_ids,
+        line_type,
+        block_no,
+        round(quantity, 3) as quantity,
+        case when line_type = 'energy' then unit else 'month' end as unit,
+        line_unit_price as unit_price,
+        amount,
+        currency,
+        currency_decimals,
+        vat_rate,
+        levy_rate
+    from all_lines
+    where {{ period_is_open() }}
+)
+
+select * from final

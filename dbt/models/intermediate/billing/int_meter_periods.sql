@@ -1,0 +1,401 @@
+{#-
+    One row per meter and period: the period's usage and the meter's state carried to the next
+    period. State (last read, days covered, units estimated since that read, zero streak) comes
+    from this model's own row of the previous period, so the cost of a period does not grow with
+    history. A meter with no previous row (first period, new meter) starts from its latest valid
+    read before the period, or from its first read in the period (an install read).
+-#}
+with
+
+validated_reads as (
+    select * from {{ ref('int_readings_validated') }}
+    where period = {{ period() }}
+),
+
+interval_reads as (
+    select * from {{ ref('stg_meter_reads__interval_readings') }}
+    where read_on between {{ period_start() }} and {{ period_end() }}
+),
+
+all_reads as (
+    select * from {{ ref('stg_meter_reads__readings') }}
+    where read_on < {{ period_start() }}
+),
+
+files as (
+    select * from {{ ref('stg_ingestion__load_ledger') }}
+),
+
+meters as (
+    select * from {{ ref('int_meters_deduplicated') }}
+),
+
+contracts as (
+    select * from {{ ref('int_contracts_deduplicated') }}
+),
+
+accounts as (
+    select * from {{ ref('int_accounts_deduplicated') }}
+),
+
+service_points as (
+    select * from {{ ref('int_service_points_deduplicated') }}
+),
+
+{% if is_incremental() %}
+history as (
+    select * from {{ this }}
+    where period between {{ previous_period(12) }} and {{ previous_period(1) }}
+),
+{% else %}
+history as (
+    select
+        null::text as meter_id,
+        null::text as period,
+        null::timestamp as last_read_at,
+        null::numeric as last_reading,
+        null::date as covered_through,
+        null::numeric as estimated_units_since_read,
+        null::integer as zero_streak,
+        null::numeric as usage_units,
+        null::integer as interval_days
+    where false
+),
+{% endif %}
+
+-- Meters installed on some day of the period, with what pricing and estimation need of them.
+active_meters as (
+    select
+        meters.meter_id,
+        meters.service_point_id,
+        meters.installed_on,
+        meters.removed_on,
+        meters.multiplier,
+        meters.register_digits,
+        meters.unit,
+        service_points.service,
+        greatest(meters.installed_on, {{ period_start() }}) as active_from,
+        least(coalesce(meters.removed_on, {{ period_end() }}), {{ period_end() }}) as active_to
+    from meters
+    inner join service_points
+        on meters.service_point_id = service_points.service_point_id
+    where
+        meters.installed_on <= {{ period_end() }}
+        and (meters.removed_on is null or meters.removed_on >= {{ period_start() }})
+),
+
+-- The customer class of the contract in force on the period's last active day (estimation default).
+meter_class as (
+    select distinct on (active_meters.meter_id)
+        active_meters.meter_id,
+        accounts.customer_class,
+        true as has_contract
+    from active_meters
+    inner join contracts
+        on
+            active_meters.service_point_id = contracts.service_point_id
+            and contracts.start_date <= active_meters.active_to
+            and (contracts.end_date is null or contracts.end_date >= active_meters.active_from)
+    inner join accounts
+        on contracts.account_id = accounts.account_id
+    order by active_meters.meter_id, contracts.start_date desc
+),
+
+previous_state as (
+    select * from history
+    where period = {{ previous_period(1) }}
+),
+
+averages as (
+    select
+        meter_id,
+        sum(usage_units) / nullif(sum(interval_days), 0) as avg_daily_units,
+        count(*) as billed_periods
+    from history
+    where usage_units is not null and interval_days > 0
+    group by meter_id
+),
+
+-- Baseline for meters the previous period did not carry: their latest valid read before the period.
+stateless_baselines as (
+    select distinct on (all_reads.meter_id)
+        all_reads.meter_id,
+        all_reads.read_at,
+        all_reads.reading
+    from all_reads
+    inner join files
+        on all_reads.source_file_id = files.file_id
+    where
+        files.is_current
+        and all_reads.read_type in ('actual', 'customer', 'install', 'removal')
+        and all_reads.meter_id in (
+            select active_meters.meter_id from active_meters
+            where active_meters.meter_id not in (select previous_state.meter_id from previous_state)
+        )
+    order by all_reads.meter_id, all_reads.read_at desc, all_reads.loaded_at desc
+),
+
+billable_reads as (
+    select * from validated_reads
+    where is_billable
+),
+
+first_reads as (
+    select distinct on (meter_id) meter_id, read_at, reading
+    from billable_reads
+    order by meter_id, read_at
+),
+
+last_reads as (
+    select distinct on (meter_id) meter_id, read_at, read_on, reading, read_type
+    from billable_reads
+    order by meter_id, read_at desc
+),
+
+current_intervals as (
+    select distinct on (interval_reads.meter_id, interval_reads.read_at)
+        interval_reads.meter_id,
+        interval_reads.read_at,
+        interval_reads.reading
+    from interval_reads
+    inner join files
+        on interval_reads.source_file_id = files.file_id
+    where files.is_current
+    order by interval_reads.meter_id, interval_reads.read_at, interval_reads.loaded_at desc
+),
+
+based as (
+    select
+        active_meters.*,
+        coalesce(meter_class.customer_class, 'residential') as customer_class,
+        coalesce(meter_class.has_contract, false) as has_contract,
+        previous_state.meter_id is not null as has_state,
+        coalesce(previous_state.last_read_at, stateless_baselines.read_at, first_reads.read_at) as baseline_read_at,
+        coalesce(previous_state.last_reading, stateless_baselines.reading, first_reads.reading) as baseline_reading,
+        coalesce(previous_state.estimated_units_since_read, 0) as estimated_units_since_read,
+        coalesce(previous_state.zero_streak, 0) as previous_zero_streak,
+        previous_state.covered_through as previous_covered_through,
+        averages.avg_daily_units,
+        power(10::numeric, active_meters.register_digits) as register_modulus
+    from active_meters
+    left join meter_class on active_meters.meter_id = meter_class.meter_id
+    left join previous_state on active_meters.meter_id = previous_state.meter_id
+    left join stateless_baselines on active_meters.meter_id = stateless_baselines.meter_id
+    left join first_reads on active_meters.meter_id = first_reads.meter_id
+    left join averages on active_meters.meter_id = averages.meter_id
+),
+
+-- Interval (AMI) data: per-interval deltas of the cumulative register, rollover applied per interval.
+interval_deltas as (
+    select
+        current_intervals.meter_id,
+        current_intervals.read_at,
+        current_intervals.reading,
+        current_intervals.reading - coalesce(
+            lag(current_intervals.reading) over (
+                partition by current_intervals.meter_id order by current_intervals.read_at
+            ),
+            based.baseline_reading
+        ) as delta,
+        coalesce(
+            lag(current_intervals.reading) over (
+                partition by current_intervals.meter_id order by current_intervals.read_at
+            ),
+            based.baseline_reading
+        ) as previous_reading,
+        based.register_modulus,
+        based.multiplier
+    from current_intervals
+    inner join based on current_intervals.meter_id = based.meter_id
+),
+
+interval_usage as (
+    select
+        meter_id,
+        max(read_at) as last_read_at,
+        (array_agg(reading order by read_at desc))[1] as last_reading,
+        sum(
+            case
+                when delta >= 0 then delta
+                when previous_reading >= {{ policy('rollover_band') }} * register_modulus
+                    then delta + register_modulus
+                else 0
+            end
+        ) * max(multiplier) as usage_units,
+        bool_or(delta < 0 and previous_reading >= {{ policy('rollover_band') }} * register_modulus) as is_rollover,
+        bool_or(delta < 0 and previous_reading < {{ policy('rollover_band') }} * register_modulus) as is_negative
+    from interval_deltas
+    where delta is not null
+    group by meter_id
+),
+
+register_usage as (
+    select
+        based.*,
+        last_reads.read_at as billing_read_at,
+        last_reads.reading as billing_reading,
+        last_reads.read_on as billing_read_on,
+        interval_usage.meter_id is not null as has_interval_data,
+        interval_usage.last_read_at as interval_last_read_at,
+        interval_usage.last_reading as interval_last_reading,
+        interval_usage.usage_units as interval_units,
+        coalesce(interval_usage.is_rollover, false) as interval_rollover,
+        coalesce(interval_usage.is_negative, false) as interval_negative,
+        last_reads.read_at is not null and last_reads.read_at > based.baseline_read_at as has_billing_read
+    from based
+    left join last_reads on based.meter_id = last_reads.meter_id
+    left join interval_usage on based.meter_id = interval_usage.meter_id
+),
+
+measured as (
+    select
+        register_usage.*,
+        has_billing_read and billing_reading < baseline_reading as went_down,
+        has_billing_read
+        and billing_reading < baseline_reading
+        and baseline_reading >= {{ policy('rollover_band') }} * register_modulus as is_register_rollover,
+        case
+            when not has_billing_read then null
+            when billing_reading >= baseline_reading then (billing_reading - baseline_reading) * multiplier
+            when baseline_reading >= {{ policy('rollover_band') }} * register_modulus
+                then (billing_reading + register_modulus - baseline_reading) * multiplier
+        end as gross_register_units,
+        -- The days this period's consumption covers: after the last covered day, through the read.
+        greatest(
+            coalesce(previous_covered_through, baseline_read_at::date) + 1,
+            installed_on
+        ) as interval_from
+    from register_usage
+),
+
+classified as (
+    select
+        measured.*,
+        case
+            when has_interval_data then 'interval'
+            when has_billing_read and not went_down then 'actual'
+            when has_billing_read and is_register_rollover then 'actual'
+            when has_billing_read then 'negative'
+            when has_contract and baseline_read_at is not null and active_from <= active_to then 'estimated'
+            else 'none'
+        end as read_kind
+    from measured
+),
+
+usage as (
+    select
+        classified.*,
+        case read_kind
+            when 'interval' then interval_units
+            when 'actual' then gross_register_units
+        end as gross_units,
+        case read_kind
+            when 'interval' then (interval_last_read_at)::date
+            when 'actual' then billing_read_on
+            when 'estimated' then active_to
+        end as interval_to,
+        case read_kind
+            when 'estimated' then greatest(interval_from, active_from)
+            else interval_from
+        end as usage_from
+    from classified
+),
+
+priced_days as (
+    select
+        usage.*,
+        greatest((interval_to - usage_from) + 1, 0) as interval_days,
+        case
+            when read_kind = 'estimated'
+                then round(
+                    coalesce(
+                        avg_daily_units,
+                        ('{{ tojson(policy('class_default_daily_usage')) }}'::jsonb
+                        -> service ->> customer_class)::numeric
+                    ) * greatest((interval_to - usage_from) + 1, 0),
+                    3
+                )
+        end as estimated_units
+    from usage
+),
+
+trued_up as (
+    select
+        priced_days.*,
+        case
+            when read_kind in ('actual', 'interval') then gross_units - estimated_units_since_read
+            when read_kind = 'estimated' then estimated_units
+        end as net_units
+    from priced_days
+),
+
+final as (
+    select
+        {{ period() }} as period,
+        meter_id,
+        service_point_id,
+        service,
+        unit,
+        customer_class,
+        multiplier,
+        register_digits,
+        read_kind,
+        baseline_read_at,
+        baseline_reading,
+        case when read_kind = 'interval' then interval_last_read_at else billing_read_at end as billing_read_at,
+        case when read_kind = 'interval' then interval_last_reading else billing_reading end as billing_reading,
+        gross_units,
+        case when read_kind in ('actual', 'interval') then estimated_units_since_read else 0 end
+            as trued_up_estimate_units,
+        case when read_kind in ('actual', 'interval', 'estimated') then greatest(net_units, 0) end as usage_units,
+        least(coalesce(net_units, 0), 0) as credit_units,
+        case when read_kind in ('actual', 'interval', 'estimated') then usage_from end as interval_from,
+        case when read_kind in ('actual', 'interval', 'estimated') then interval_to end as interval_to,
+        case when read_kind in ('actual', 'interval', 'estimated') then interval_days end as interval_days,
+        avg_daily_units,
+        read_kind = 'estimated' as is_estimated,
+        read_kind = 'estimated' as is_missing,
+        is_register_rollover or interval_rollover as is_rollover,
+        read_kind = 'negative' or interval_negative as is_negative,
+        coalesce(
+            read_kind in ('actual', 'interval')
+            and interval_days > 0
+            and greatest(net_units, 0) / interval_days > {{ policy('spike_factor') }} * avg_daily_units
+            and greatest(net_units, 0) > {{ policy('spike_min_units') }},
+            false
+        ) as is_spike,
+        has_contract
+        and read_kind in ('actual', 'interval', 'estimated')
+        and greatest(net_units, 0) = 0
+        and previous_zero_streak + 1 >= {{ policy('zero_periods') }} as is_zero,
+        -- State carried to the next period.
+        case
+            when read_kind = 'interval' then interval_last_read_at
+            when read_kind = 'actual' then billing_read_at
+            else baseline_read_at
+        end as last_read_at,
+        case
+            when read_kind = 'interval' then interval_last_reading
+            when read_kind = 'actual' then billing_reading
+            else baseline_reading
+        end as last_reading,
+        case
+            when read_kind in ('actual', 'interval', 'estimated') then interval_to
+            else previous_covered_through
+        end as covered_through,
+        case
+            when read_kind in ('actual', 'interval') then 0
+            when read_kind = 'estimated' then estimated_units_since_read + estimated_units
+            else estimated_units_since_read
+        end as estimated_units_since_read,
+        case
+            when read_kind in ('actual', 'interval', 'estimated') and greatest(net_units, 0) = 0
+                then previous_zero_streak + 1
+            when read_kind in ('actual', 'interval', 'estimated') then 0
+            else previous_zero_streak
+        end as zero_streak
+    from trued_up
+    where {{ period_is_open() }}
+)
+
+select * from final

@@ -1,0 +1,37 @@
+with
+
+lines as (
+    select * from {{ ref('int_invoice_lines') }}
+    where period = {{ period() }}
+),
+
+final as (
+    select
+        invoice_id,
+        line_no,
+        period,
+        billing_account_id as account_id,
+        account_id as contract_account_id,
+        line_type,
+        service,
+        service_point_id,
+        contract_id,
+        quantity,
+        unit,
+        unit_price,
+        amount,
+        currency,
+        is_estimated,
+        tariff_code,
+        tariff_effective_from,
+        block_no,
+        part_from,
+        part_to,
+        part_days,
+        meter_ids,
+        carried_from_period
+    from lines
+    where {{ period_is_open() }}
+)
+
+select * from final
