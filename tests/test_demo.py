@@ -20,15 +20,26 @@ def test_demo_runs_twice_on_the_same_database(tmp_path: Path) -> None:
         )
         assert first.returncode == 0, first.stderr[-3000:]
         assert "rows per layer" in first.stdout and "marts" in first.stdout
+        assert "billing:" in first.stdout and "2024-03" in first.stdout
+        assert "closed 2024-01 .. 2024-02; 2024-03 stays open" in first.stdout
         pid = (tmp_path / "pg" / "postmaster.pid").read_text().split()[0]
         second = subprocess.run(
             [*m2c, "demo", "--accounts", "40", "--months", "3"], env=env, capture_output=True, text=True, timeout=600
         )
         assert second.returncode == 0, second.stderr[-3000:]
         assert (tmp_path / "pg" / "postmaster.pid").read_text().split()[0] == pid
+
         # Same files again: nothing new is loaded, so the ingest table reads the same.
-        table = lambda out: out.split("ingested (all loads so far):")[1].split("rows per layer")[0]  # noqa: E731
-        assert table(first.stdout) == table(second.stdout)
+        def section(out: str, start: str, end: str) -> str:
+            return out.split(start)[1].split(end)[0]
+
+        assert section(first.stdout, "ingested (all loads so far):", "rows per layer") == section(
+            second.stdout, "ingested (all loads so far):", "rows per layer"
+        )
+        # Closed periods are not billed again; the billing table reads the same.
+        assert section(first.stdout, "billing:", "reading anomalies") == section(
+            second.stdout, "billing:", "reading anomalies"
+        )
         assert any((tmp_path / "dagster").rglob("*")), "runs are recorded in DAGSTER_HOME"
     finally:
         subprocess.run([*m2c, "db", "stop"], env=env, capture_output=True)

@@ -15,6 +15,8 @@ from m2c import db
 from m2c.control import ensure_control_schemas
 
 BILLING_TAG = "billing_period"
+# dbt unit tests run in the test suite (tests/test_dbt_unit.py), not in production runs.
+BUILD_FLAGS = ["--exclude-resource-type", "unit_test"]
 
 
 class LayerTranslator(DagsterDbtTranslator):
@@ -52,7 +54,7 @@ def dbt_reference_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     """Staging views, current-version models and dimension marts, rebuilt from raw."""
     prepare_database(database)
     variables = {"policy": policy.load()}
-    yield from dbt.cli(["build", "--vars", json.dumps(variables)], context=context).stream()
+    yield from dbt.cli(["build", *BUILD_FLAGS, "--vars", json.dumps(variables)], context=context).stream()
 
 
 @dbt_assets(
@@ -67,4 +69,4 @@ def dbt_billing_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, d
     """Usage, VEE, charges and invoices of one billing period (the partition, passed as --vars period)."""
     prepare_database(database)
     variables = {"period": context.partition_key[:7], "policy": policy.load()}
-    yield from dbt.cli(["build", "--vars", json.dumps(variables)], context=context).stream()
+    yield from dbt.cli(["build", *BUILD_FLAGS, "--vars", json.dumps(variables)], context=context).stream()

@@ -4,8 +4,5 @@
     delete+insert deletes and inserts nothing and the frozen rows stay as they were.
 -#}
 {% macro period_is_open() -%}
-    not exists (
-        select 1 from {{ ref('stg_billing__closed_periods') }} as closed
-        where closed.period = {{ period() }}
-    )
+    {{ period() }} not in (select period from {{ ref('stg_billing__closed_periods') }})
 {%- endmacro %}

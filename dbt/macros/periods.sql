@@ -31,7 +31,8 @@
 
 {#- The policy value at a dotted path, e.g. policy('dunning_days.reminder'). -#}
 {% macro policy(path) -%}
-    {%- set found = namespace(value=var('policy', {})) -%}
+    {%- set root = var('policy', {}) -%}
+    {%- set found = namespace(value=fromjson(root) if root is string else root) -%}
     {%- for key in path.split('.') -%}
         {%- set found.value = found.value[key] if found.value is mapping and key in found.value else none -%}
     {%- endfor -%}

@@ -55,8 +55,11 @@ block_units as (
     select
         part_blocks.*,
         least(
-            greatest(units - scaled_from, 0),
-            coalesce(scaled_to - scaled_from, greatest(units - scaled_from, 0))
+            greatest(part_blocks.units - part_blocks.scaled_from, 0),
+            coalesce(
+                part_blocks.scaled_to - part_blocks.scaled_from,
+                greatest(part_blocks.units - part_blocks.scaled_from, 0)
+            )
         ) as units_in_block
     from part_blocks
 ),
@@ -82,9 +85,9 @@ basic_lines as (
         {{ round_money('basic_charge * scale_factor', 'currency_decimals') }} as amount
     from part_blocks
     order by
-        service_point_id,
-        contract_id,
-        tariff_effective_from,
+        service_point_id asc,
+        contract_id asc,
+        tariff_effective_from asc,
         case when scaled_from < units then block_no else 0 end desc,
         block_no asc
 ),
@@ -103,36 +106,109 @@ fixed_lines as (
 
 subtotal_lines as (
     select
-        service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, service, unit,
-        part_from, part_to, part_days, units, is_estimated, meter_ids, scale_factor,
-        minimum_charge, currency, currency_decimals, vat_rate, levy_rate,
-        line_type, block_no, quantity, line_unit_price, amount
+        service_point_id,
+        contract_id,
+        account_id,
+        tariff_code,
+        tariff_effective_from,
+        service,
+        unit,
+        part_from,
+        part_to,
+        part_days,
+        units,
+        is_estimated,
+        meter_ids,
+        scale_factor,
+        minimum_charge,
+        currency,
+        currency_decimals,
+        vat_rate,
+        levy_rate,
+        line_type,
+        block_no,
+        quantity,
+        line_unit_price,
+        amount
     from energy_lines
     union all
     select
-        service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, service, unit,
-        part_from, part_to, part_days, units, is_estimated, meter_ids, scale_factor,
-        minimum_charge, currency, currency_decimals, vat_rate, levy_rate,
-        line_type, null::integer as block_no, quantity, line_unit_price, amount
+        service_point_id,
+        contract_id,
+        account_id,
+        tariff_code,
+        tariff_effective_from,
+        service,
+        unit,
+        part_from,
+        part_to,
+        part_days,
+        units,
+        is_estimated,
+        meter_ids,
+        scale_factor,
+        minimum_charge,
+        currency,
+        currency_decimals,
+        vat_rate,
+        levy_rate,
+        line_type,
+        null::integer as block_no,
+        quantity,
+        line_unit_price,
+        amount
     from basic_lines
     where basic_charge is not null
     union all
     select
-        service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, service, unit,
-        part_from, part_to, part_days, units, is_estimated, meter_ids, scale_factor,
-        minimum_charge, currency, currency_decimals, vat_rate, levy_rate,
-        line_type, block_no, quantity, line_unit_price, amount
+        service_point_id,
+        contract_id,
+        account_id,
+        tariff_code,
+        tariff_effective_from,
+        service,
+        unit,
+        part_from,
+        part_to,
+        part_days,
+        units,
+        is_estimated,
+        meter_ids,
+        scale_factor,
+        minimum_charge,
+        currency,
+        currency_decimals,
+        vat_rate,
+        levy_rate,
+        line_type,
+        block_no,
+        quantity,
+        line_unit_price,
+        amount
     from fixed_lines
 ),
 
 part_subtotals as (
     select
-        priced_parts.service_point_id, priced_parts.contract_id, priced_parts.account_id,
-        priced_parts.tariff_code, priced_parts.tariff_effective_from, priced_parts.service, priced_parts.unit,
-        priced_parts.part_from, priced_parts.part_to, priced_parts.part_days, priced_parts.units,
-        priced_parts.is_estimated, priced_parts.meter_ids, priced_parts.scale_factor,
-        priced_parts.minimum_charge, priced_parts.currency, priced_parts.currency_decimals,
-        priced_parts.vat_rate, priced_parts.levy_rate,
+        priced_parts.service_point_id,
+        priced_parts.contract_id,
+        priced_parts.account_id,
+        priced_parts.tariff_code,
+        priced_parts.tariff_effective_from,
+        priced_parts.service,
+        priced_parts.unit,
+        priced_parts.part_from,
+        priced_parts.part_to,
+        priced_parts.part_days,
+        priced_parts.units,
+        priced_parts.is_estimated,
+        priced_parts.meter_ids,
+        priced_parts.scale_factor,
+        priced_parts.minimum_charge,
+        priced_parts.currency,
+        priced_parts.currency_decimals,
+        priced_parts.vat_rate,
+        priced_parts.levy_rate,
         coalesce(sum(subtotal_lines.amount), 0) as subtotal,
         {{ round_money('priced_parts.minimum_charge * priced_parts.scale_factor', 'priced_parts.currency_decimals') }}
             as scaled_minimum
@@ -153,9 +229,25 @@ part_subtotals as (
 
 topup_lines as (
     select
-        service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, service, unit,
-        part_from, part_to, part_days, units, is_estimated, meter_ids, scale_factor,
-        minimum_charge, currency, currency_decimals, vat_rate, levy_rate,
+        service_point_id,
+        contract_id,
+        account_id,
+        tariff_code,
+        tariff_effective_from,
+        service,
+        unit,
+        part_from,
+        part_to,
+        part_days,
+        units,
+        is_estimated,
+        meter_ids,
+        scale_factor,
+        minimum_charge,
+        currency,
+        currency_decimals,
+        vat_rate,
+        levy_rate,
         'minimum_topup' as line_type,
         null::integer as block_no,
         1::numeric as quantity,

@@ -38,23 +38,25 @@ bill_decisions as (
 ),
 
 {% if is_incremental() %}
-carried_lines as (
-    select * from {{ this }}
-    where period = {{ previous_period(1) }} and invoice_status in ('carried_forward', 'held')
-),
+    carried_lines as (
+        select * from {{ this }}
+        where period = {{ previous_period(1) }} and invoice_status in ('carried_forward', 'held')
+    ),
 
--- The account's last 6 invoices, each by its own period's charges (carried lines count once, where
--- they arose), whatever their status: a held bill is still a bill the customer's usage produced.
-recent_invoices as (
-    select
-        billing_account_id,
-        sum(amount) as total_amount
-    from {{ this }}
-    where
-        period between {{ previous_period(6) }} and {{ previous_period(1) }}
-        and carried_from_period is null
-    group by billing_account_id, period
-),
+    -- The account's last 6 invoices, each by its own period's charges (carried lines count once, where
+    -- they arose). Held bills count (the usage was real; leaving them out would hold every later bill
+    -- against a stale baseline); small bills carried forward do not (they are not representative).
+    recent_invoices as (
+        select
+            billing_account_id,
+            sum(amount) as total_amount
+        from {{ this }}
+        where
+            period between {{ previous_period(6) }} and {{ previous_period(1) }}
+            and carried_from_period is null
+            and invoice_status in ('issued', 'held')
+        group by billing_account_id, period
+    ),
 {% else %}
 carried_lines as (
     select
@@ -62,7 +64,7 @@ carried_lines as (
         null::text as service_point_id, null::text as service, null::text as tariff_code,
         null::date as tariff_effective_from, null::date as part_from, null::date as part_to,
         null::integer as part_days, null::numeric as scale_factor, null::numeric as part_units,
-        null::boolean as is_estimated, null::text [] as meter_ids, null::text as line_type,
+        null::boolean as is_estimated, null::text as meter_ids, null::text as line_type,
         null::integer as block_no, null::numeric as quantity, null::text as unit, null::numeric as unit_price,
         null::numeric as amount, null::text as currency, null::integer as currency_decimals,
         null::numeric as vat_rate, null::numeric as levy_rate, null::text as period,
@@ -91,7 +93,7 @@ trueup_credit_lines as (
         meter_periods.interval_days::numeric / {{ period_days() }} as scale_factor,
         meter_periods.credit_units as part_units,
         false as is_estimated,
-        array[meter_periods.meter_id] as meter_ids,
+        meter_periods.meter_id as meter_ids,
         'trueup_credit' as line_type,
         null::integer as block_no,
         round(meter_periods.credit_units, 3) as quantity,
@@ -106,13 +108,13 @@ trueup_credit_lines as (
     inner join contracts
         on
             meter_periods.service_point_id = contracts.service_point_id
-            and contracts.start_date <= meter_periods.interval_to
-            and (contracts.end_date is null or contracts.end_date >= meter_periods.interval_to)
+            and meter_periods.interval_to >= contracts.start_date
+            and (contracts.end_date is null or meter_periods.interval_to <= contracts.end_date)
     inner join tariffs
         on
             contracts.tariff_code = tariffs.tariff_code
-            and tariffs.effective_from <= meter_periods.interval_to
-            and (tariffs.effective_to is null or tariffs.effective_to > meter_periods.interval_to)
+            and meter_periods.interval_to >= tariffs.effective_from
+            and (tariffs.effective_to is null or meter_periods.interval_to < tariffs.effective_to)
     inner join blocks
         on
             tariffs.tariff_code = blocks.tariff_code
@@ -123,15 +125,55 @@ trueup_credit_lines as (
 
 own_lines as (
     select
-        account_id, contract_id, service_point_id, service, tariff_code, tariff_effective_from,
-        part_from, part_to, part_days, scale_factor, part_units, is_estimated, meter_ids, line_type,
-        block_no, quantity, unit, unit_price, amount, currency, currency_decimals, vat_rate, levy_rate
+        account_id,
+        contract_id,
+        service_point_id,
+        service,
+        tariff_code,
+        tariff_effective_from,
+        part_from,
+        part_to,
+        part_days,
+        scale_factor,
+        part_units,
+        is_estimated,
+        meter_ids,
+        line_type,
+        block_no,
+        quantity,
+        unit,
+        unit_price,
+        amount,
+        currency,
+        currency_decimals,
+        vat_rate,
+        levy_rate
     from charge_lines
     union all
     select
-        account_id, contract_id, service_point_id, service, tariff_code, tariff_effective_from,
-        part_from, part_to, part_days, scale_factor, part_units, is_estimated, meter_ids, line_type,
-        block_no, quantity, unit, unit_price, amount, currency, currency_decimals, vat_rate, levy_rate
+        account_id,
+        contract_id,
+        service_point_id,
+        service,
+        tariff_code,
+        tariff_effective_from,
+        part_from,
+        part_to,
+        part_days,
+        scale_factor,
+        part_units,
+        is_estimated,
+        meter_ids,
+        line_type,
+        block_no,
+        quantity,
+        unit,
+        unit_price,
+        amount,
+        currency,
+        currency_decimals,
+        vat_rate,
+        levy_rate
     from trueup_credit_lines
 ),
 
@@ -160,11 +202,11 @@ tax_bases as (
 
 tax_lines as (
     select
-        billing_account_id,
+        tax_bases.billing_account_id,
         null::text as account_id,
         null::text as contract_id,
         null::text as service_point_id,
-        service,
+        tax_bases.service,
         null::text as tariff_code,
         null::date as tariff_effective_from,
         null::date as part_from,
@@ -173,31 +215,52 @@ tax_lines as (
         null::numeric as scale_factor,
         null::numeric as part_units,
         false as is_estimated,
-        null::text [] as meter_ids,
+        null::text as meter_ids,
         tax.line_type,
         null::integer as block_no,
-        base_amount as quantity,
-        currency as unit,
+        tax_bases.base_amount as quantity,
+        tax_bases.currency as unit,
         tax.rate as unit_price,
-        {{ round_money('tax.rate * base_amount', 'currency_decimals') }} as amount,
-        currency,
-        currency_decimals,
-        vat_rate,
-        levy_rate,
+        {{ round_money('tax.rate * tax_bases.base_amount', 'tax_bases.currency_decimals') }} as amount,
+        tax_bases.currency,
+        tax_bases.currency_decimals,
+        tax_bases.vat_rate,
+        tax_bases.levy_rate,
         null::text as carried_from_period
     from tax_bases
-    cross join lateral (
-        values ('levy', tax_bases.levy_rate), ('vat', tax_bases.vat_rate)
-    ) as tax (line_type, rate)
+    cross join
+        lateral (
+            values ('levy', tax_bases.levy_rate), ('vat', tax_bases.vat_rate)
+        ) as tax (line_type, rate)
     where tax.rate > 0
 ),
 
 forwarded_lines as (
     select
-        billing_account_id, account_id, contract_id, service_point_id, service, tariff_code,
-        tariff_effective_from, part_from, part_to, part_days, scale_factor, part_units, is_estimated,
-        meter_ids, line_type, block_no, quantity, unit, unit_price, amount, currency, currency_decimals,
-        vat_rate, levy_rate,
+        billing_account_id,
+        account_id,
+        contract_id,
+        service_point_id,
+        service,
+        tariff_code,
+        tariff_effective_from,
+        part_from,
+        part_to,
+        part_days,
+        scale_factor,
+        part_units,
+        is_estimated,
+        meter_ids,
+        line_type,
+        block_no,
+        quantity,
+        unit,
+        unit_price,
+        amount,
+        currency,
+        currency_decimals,
+        vat_rate,
+        levy_rate,
         coalesce(carried_from_period, period) as carried_from_period
     from carried_lines
 ),
@@ -212,21 +275,21 @@ invoice_lines as (
 
 numbered as (
     select
-        'INV-' || replace({{ period() }}, '-', '') || '-' || billing_account_id as invoice_id,
+        'INV-' || replace({{ period() }}, '-', '') || '-' || invoice_lines.billing_account_id as invoice_id,
         invoice_lines.*,
         row_number() over (
-            partition by billing_account_id
+            partition by invoice_lines.billing_account_id
             order by
-                coalesce(carried_from_period, {{ period() }}),
-                service,
-                case line_type when 'levy' then 2 when 'vat' then 3 else 1 end,
-                service_point_id,
-                part_from,
-                case line_type
+                coalesce(invoice_lines.carried_from_period, {{ period() }}),
+                invoice_lines.service,
+                case invoice_lines.line_type when 'levy' then 2 when 'vat' then 3 else 1 end,
+                invoice_lines.service_point_id,
+                invoice_lines.part_from,
+                case invoice_lines.line_type
                     when 'energy' then 1 when 'basic' then 2 when 'fixed' then 3
                     when 'minimum_topup' then 4 when 'trueup_credit' then 5 else 6
                 end,
-                block_no
+                invoice_lines.block_no
         ) as line_no
     from invoice_lines
 ),
@@ -251,9 +314,11 @@ recent_averages as (
 ),
 
 latest_bill_decisions as (
-    select distinct on (invoice_id) invoice_id, decision
+    select distinct on (invoice_id)
+        invoice_id,
+        decision
     from bill_decisions
-    order by invoice_id, decided_at desc, decision_id desc
+    order by invoice_id asc, decided_at desc, decision_id desc
 ),
 
 reviewed as (

@@ -43,10 +43,10 @@ service_points as (
 ),
 
 {% if is_incremental() %}
-history as (
-    select * from {{ this }}
-    where period between {{ previous_period(12) }} and {{ previous_period(1) }}
-),
+    history as (
+        select * from {{ this }}
+        where period between {{ previous_period(12) }} and {{ previous_period(1) }}
+    ),
 {% else %}
 history as (
     select
@@ -94,11 +94,11 @@ meter_class as (
     inner join contracts
         on
             active_meters.service_point_id = contracts.service_point_id
-            and contracts.start_date <= active_meters.active_to
-            and (contracts.end_date is null or contracts.end_date >= active_meters.active_from)
+            and active_meters.active_to >= contracts.start_date
+            and (contracts.end_date is null or active_meters.active_from <= contracts.end_date)
     inner join accounts
         on contracts.account_id = accounts.account_id
-    order by active_meters.meter_id, contracts.start_date desc
+    order by active_meters.meter_id asc, contracts.start_date desc
 ),
 
 previous_state as (
@@ -132,7 +132,7 @@ stateless_baselines as (
             select active_meters.meter_id from active_meters
             where active_meters.meter_id not in (select previous_state.meter_id from previous_state)
         )
-    order by all_reads.meter_id, all_reads.read_at desc, all_reads.loaded_at desc
+    order by all_reads.meter_id asc, all_reads.read_at desc, all_reads.loaded_at desc
 ),
 
 billable_reads as (
@@ -141,15 +141,23 @@ billable_reads as (
 ),
 
 first_reads as (
-    select distinct on (meter_id) meter_id, read_at, reading
+    select distinct on (meter_id)
+        meter_id,
+        read_at,
+        reading
     from billable_reads
     order by meter_id, read_at
 ),
 
 last_reads as (
-    select distinct on (meter_id) meter_id, read_at, read_on, reading, read_type
+    select distinct on (meter_id)
+        meter_id,
+        read_at,
+        read_on,
+        reading,
+        read_type
     from billable_reads
-    order by meter_id, read_at desc
+    order by meter_id asc, read_at desc
 ),
 
 current_intervals as (
@@ -161,7 +169,7 @@ current_intervals as (
     inner join files
         on interval_reads.source_file_id = files.file_id
     where files.is_current
-    order by interval_reads.meter_id, interval_reads.read_at, interval_reads.loaded_at desc
+    order by interval_reads.meter_id asc, interval_reads.read_at asc, interval_reads.loaded_at desc
 ),
 
 based as (
@@ -176,7 +184,7 @@ based as (
         coalesce(previous_state.zero_streak, 0) as previous_zero_streak,
         previous_state.covered_through as previous_covered_through,
         averages.avg_daily_units,
-        power(10::numeric, active_meters.register_digits) as register_modulus
+        round(power(10::numeric, active_meters.register_digits)) as register_modulus
     from active_meters
     left join meter_class on active_meters.meter_id = meter_class.meter_id
     left join previous_state on active_meters.meter_id = previous_state.meter_id
@@ -250,20 +258,26 @@ register_usage as (
 measured as (
     select
         register_usage.*,
-        has_billing_read and billing_reading < baseline_reading as went_down,
-        has_billing_read
-        and billing_reading < baseline_reading
-        and baseline_reading >= {{ policy('rollover_band') }} * register_modulus as is_register_rollover,
+        register_usage.has_billing_read
+        and register_usage.billing_reading < register_usage.baseline_reading as went_down,
+        register_usage.has_billing_read
+        and register_usage.billing_reading < register_usage.baseline_reading
+        and register_usage.baseline_reading
+        >= {{ policy('rollover_band') }} * register_usage.register_modulus as is_register_rollover,
         case
-            when not has_billing_read then null
-            when billing_reading >= baseline_reading then (billing_reading - baseline_reading) * multiplier
-            when baseline_reading >= {{ policy('rollover_band') }} * register_modulus
-                then (billing_reading + register_modulus - baseline_reading) * multiplier
+            when not register_usage.has_billing_read then null
+            when
+                register_usage.billing_reading >= register_usage.baseline_reading
+                then (register_usage.billing_reading - register_usage.baseline_reading) * register_usage.multiplier
+            when register_usage.baseline_reading >= {{ policy('rollover_band') }} * register_usage.register_modulus
+                then
+                    (register_usage.billing_reading + register_usage.register_modulus - register_usage.baseline_reading)
+                    * register_usage.multiplier
         end as gross_register_units,
         -- The days this period's consumption covers: after the last covered day, through the read.
         greatest(
-            coalesce(previous_covered_through, baseline_read_at::date) + 1,
-            installed_on
+            coalesce(register_usage.previous_covered_through, register_usage.baseline_read_at::date) + 1,
+            register_usage.installed_on
         ) as interval_from
     from register_usage
 ),
@@ -272,11 +286,15 @@ classified as (
     select
         measured.*,
         case
-            when has_interval_data then 'interval'
-            when has_billing_read and not went_down then 'actual'
-            when has_billing_read and is_register_rollover then 'actual'
-            when has_billing_read then 'negative'
-            when has_contract and baseline_read_at is not null and active_from <= active_to then 'estimated'
+            when measured.has_interval_data then 'interval'
+            when measured.has_billing_read and not measured.went_down then 'actual'
+            when measured.has_billing_read and measured.is_register_rollover then 'actual'
+            when measured.has_billing_read then 'negative'
+            when
+                measured.has_contract
+                and measured.baseline_read_at is not null
+                and measured.active_from <= measured.active_to
+                then 'estimated'
             else 'none'
         end as read_kind
     from measured
@@ -285,18 +303,18 @@ classified as (
 usage as (
     select
         classified.*,
-        case read_kind
-            when 'interval' then interval_units
-            when 'actual' then gross_register_units
+        case classified.read_kind
+            when 'interval' then classified.interval_units
+            when 'actual' then classified.gross_register_units
         end as gross_units,
-        case read_kind
-            when 'interval' then (interval_last_read_at)::date
-            when 'actual' then billing_read_on
-            when 'estimated' then active_to
+        case classified.read_kind
+            when 'interval' then (classified.interval_last_read_at)::date
+            when 'actual' then classified.billing_read_on
+            when 'estimated' then classified.active_to
         end as interval_to,
-        case read_kind
-            when 'estimated' then greatest(interval_from, active_from)
-            else interval_from
+        case classified.read_kind
+            when 'estimated' then greatest(classified.interval_from, classified.active_from)
+            else classified.interval_from
         end as usage_from
     from classified
 ),
@@ -304,15 +322,17 @@ usage as (
 priced_days as (
     select
         usage.*,
-        greatest((interval_to - usage_from) + 1, 0) as interval_days,
+        greatest((usage.interval_to - usage.usage_from) + 1, 0) as interval_days,
         case
-            when read_kind = 'estimated'
+            when usage.read_kind = 'estimated'
                 then round(
                     coalesce(
-                        avg_daily_units,
-                        ('{{ tojson(policy('class_default_daily_usage')) }}'::jsonb
-                        -> service ->> customer_class)::numeric
-                    ) * greatest((interval_to - usage_from) + 1, 0),
+                        usage.avg_daily_units,
+                        (
+                            '{{ tojson(policy('class_default_daily_usage')) }}'::jsonb
+                            -> usage.service ->> usage.customer_class
+                        )::numeric
+                    ) * greatest((usage.interval_to - usage.usage_from) + 1, 0),
                     3
                 )
         end as estimated_units
@@ -323,8 +343,10 @@ trued_up as (
     select
         priced_days.*,
         case
-            when read_kind in ('actual', 'interval') then gross_units - estimated_units_since_read
-            when read_kind = 'estimated' then estimated_units
+            when
+                priced_days.read_kind in ('actual', 'interval')
+                then priced_days.gross_units - priced_days.estimated_units_since_read
+            when priced_days.read_kind = 'estimated' then priced_days.estimated_units
         end as net_units
     from priced_days
 ),

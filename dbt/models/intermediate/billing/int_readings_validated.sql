@@ -40,7 +40,7 @@ latest_decisions as (
         decided_at,
         decision_reason
     from decisions
-    order by meter_id, read_at, decided_at desc, decision_id desc
+    order by meter_id asc, read_at asc, decided_at desc, decision_id desc
 ),
 
 decided as (
@@ -72,7 +72,7 @@ decided as (
 collapsed as (
     select distinct on (meter_id, read_at, reading) *
     from decided
-    order by meter_id, read_at, reading, loaded_at desc, source_file_id desc, source_row_no desc
+    order by meter_id asc, read_at asc, reading asc, loaded_at desc, source_file_id desc, source_row_no desc
 ),
 
 flagged as (

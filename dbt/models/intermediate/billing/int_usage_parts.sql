@@ -51,20 +51,20 @@ meter_windows as (
     inner join contracts
         on
             meter_periods.service_point_id = contracts.service_point_id
-            and contracts.start_date <= meter_periods.interval_to
-            and (contracts.end_date is null or contracts.end_date >= meter_periods.interval_from)
+            and meter_periods.interval_to >= contracts.start_date
+            and (contracts.end_date is null or meter_periods.interval_from <= contracts.end_date)
     inner join tariffs
         on
             contracts.tariff_code = tariffs.tariff_code
-            and tariffs.effective_from <= meter_periods.interval_to
-            and (tariffs.effective_to is null or tariffs.effective_to > meter_periods.interval_from)
+            and meter_periods.interval_to >= tariffs.effective_from
+            and (tariffs.effective_to is null or meter_periods.interval_from < tariffs.effective_to)
 ),
 
 meter_parts as (
     select
         *,
         (window_to - window_from) + 1 as window_days,
-        usage_units * ((window_to - window_from) + 1) / interval_days as window_units
+        round(usage_units * ((window_to - window_from) + 1) / interval_days, 6) as window_units
     from meter_windows
     where window_from <= window_to
 ),
@@ -92,7 +92,7 @@ contract_parts as (
         (max(window_to) - min(window_from)) + 1 as part_days,
         sum(window_units) as units,
         bool_or(is_estimated) as is_estimated,
-        array_agg(meter_id order by window_from) as meter_ids
+        string_agg(meter_id, ',' order by window_from) as meter_ids
     from meter_parts
     group by service_point_id, contract_id, account_id, tariff_code, tariff_effective_from
 ),
@@ -109,9 +109,9 @@ orphan_parts as (
         meter_periods.interval_from as part_from,
         meter_periods.interval_to as part_to,
         (meter_periods.interval_days - coalesce(covered.covered_days, 0))::integer as part_days,
-        meter_periods.usage_units - coalesce(covered.covered_units, 0) as units,
+        round(meter_periods.usage_units - coalesce(covered.covered_units, 0), 6) as units,
         meter_periods.is_estimated,
-        array[meter_periods.meter_id] as meter_ids
+        meter_periods.meter_id as meter_ids
     from meter_periods
     left join covered on meter_periods.meter_id = covered.meter_id
     where
@@ -121,13 +121,35 @@ orphan_parts as (
 
 all_parts as (
     select
-        service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, service, unit,
-        part_from, part_to, part_days, units, is_estimated, meter_ids
+        service_point_id,
+        contract_id,
+        account_id,
+        tariff_code,
+        tariff_effective_from,
+        service,
+        unit,
+        part_from,
+        part_to,
+        part_days,
+        units,
+        is_estimated,
+        meter_ids
     from contract_parts
     union all
     select
-        service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, service, unit,
-        part_from, part_to, part_days, units, is_estimated, meter_ids
+        service_point_id,
+        contract_id,
+        account_id,
+        tariff_code,
+        tariff_effective_from,
+        service,
+        unit,
+        part_from,
+        part_to,
+        part_days,
+        units,
+        is_estimated,
+        meter_ids
     from orphan_parts
 ),
 

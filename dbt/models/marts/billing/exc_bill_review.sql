@@ -16,10 +16,11 @@ final as (
         review_reason,
         status,
         case review_reason
-            when 'high_bill' then format(
-                'this period''s charges are over %s x the average of the last 6 invoices',
-                {{ policy('high_bill_factor') }}
-            )
+            when 'high_bill'
+                then format(
+                    'this period''s charges are over %s x the average of the last 6 invoices',
+                    {{ policy('high_bill_factor') }}
+                )
             else 'the invoice total is zero or negative'
         end as reason
     from invoices

@@ -29,25 +29,28 @@ read_flags as (
         null::numeric as units,
         flag.reason
     from reads
-    cross join lateral (
-        values
-        (
-            'DUPLICATE',
-            reads.is_duplicate,
-            format('another value was landed for the same meter and time; %s is not billed until reviewed',
-                reads.reading)
-        ),
-        (
-            'FUTURE',
-            reads.is_future,
-            'read_at is later than the time the file was landed'
-        ),
-        (
-            'ORPHAN',
-            reads.is_orphan,
-            'the meter is not in the registry or was not installed on the read day'
-        )
-    ) as flag (name, raised, reason)
+    cross join
+        lateral (
+            values
+            (
+                'DUPLICATE',
+                reads.is_duplicate,
+                format(
+                    'another value was landed for the same meter and time; %s is not billed until reviewed',
+                    reads.reading
+                )
+            ),
+            (
+                'FUTURE',
+                reads.is_future,
+                'read_at is later than the time the file was landed'
+            ),
+            (
+                'ORPHAN',
+                reads.is_orphan,
+                'the meter is not in the registry or was not installed on the read day'
+            )
+        ) as flag (name, raised, reason)
     where flag.raised
 ),
 
@@ -60,51 +63,60 @@ usage_flags as (
         coalesce(meter_periods.usage_units, meter_periods.gross_units) as units,
         flag.reason
     from meter_periods
-    cross join lateral (
-        values
-        (
-            'MISSING',
-            meter_periods.is_missing,
-            format('no valid read in the period; estimated %s %s over %s days', meter_periods.usage_units,
-                meter_periods.unit, meter_periods.interval_days)
-        ),
-        (
-            'NEGATIVE',
-            meter_periods.is_negative,
-            format('the register went down from %s to %s (not a rollover); not billed',
-                meter_periods.baseline_reading, meter_periods.billing_reading)
-        ),
-        (
-            'ROLLOVER',
-            meter_periods.is_rollover,
-            format('the register rolled over from %s to %s (%s digits)', meter_periods.baseline_reading,
-                meter_periods.billing_reading, meter_periods.register_digits)
-        ),
-        (
-            'SPIKE',
-            meter_periods.is_spike,
-            format('%s %s/day is over %s x the recent average of %s', round(
-                meter_periods.usage_units / nullif(meter_periods.interval_days, 0), 2
-            ), meter_periods.unit, {{ policy('spike_factor') }}, round(meter_periods.avg_daily_units, 2))
-        ),
-        (
-            'ZERO',
-            meter_periods.is_zero,
-            format('zero usage for %s periods in a row on an active contract', meter_periods.zero_streak)
-        )
-    ) as flag (name, raised, reason)
+    cross join
+        lateral (
+            values
+            (
+                'MISSING',
+                meter_periods.is_missing,
+                format(
+                    'no valid read in the period; estimated %s %s over %s days', meter_periods.usage_units,
+                    meter_periods.unit, meter_periods.interval_days
+                )
+            ),
+            (
+                'NEGATIVE',
+                meter_periods.is_negative,
+                format(
+                    'the register went down from %s to %s (not a rollover); not billed',
+                    meter_periods.baseline_reading, meter_periods.billing_reading
+                )
+            ),
+            (
+                'ROLLOVER',
+                meter_periods.is_rollover,
+                format(
+                    'the register rolled over from %s to %s (%s digits)', meter_periods.baseline_reading,
+                    meter_periods.billing_reading, meter_periods.register_digits
+                )
+            ),
+            (
+                'SPIKE',
+                meter_periods.is_spike,
+                format('%s %s/day is over %s x the recent average of %s', round(
+                    meter_periods.usage_units / nullif(meter_periods.interval_days, 0), 2
+                ), meter_periods.unit, {{ policy('spike_factor') }}, round(meter_periods.avg_daily_units, 2))
+            ),
+            (
+                'ZERO',
+                meter_periods.is_zero,
+                format('zero usage for %s periods in a row on an active contract', meter_periods.zero_streak)
+            )
+        ) as flag (name, raised, reason)
     where flag.raised
 ),
 
 orphan_usage as (
     select
         'ORPHAN' as flag,
-        parts.meter_ids[1] as meter_id,
+        split_part(parts.meter_ids, ',', 1) as meter_id,
         null::timestamp as read_at,
         null::numeric as reading,
         parts.units,
-        format('%s %s on %s days (%s to %s) with no contract or tariff in force; not billed',
-            round(parts.units, 3), parts.unit, parts.part_days, parts.part_from, parts.part_to) as reason
+        format(
+            '%s %s on %s days (%s to %s) with no contract or tariff in force; not billed',
+            round(parts.units, 3), parts.unit, parts.part_days, parts.part_from, parts.part_to
+        ) as reason
     from parts
 ),
 

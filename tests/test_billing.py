@@ -1,0 +1,147 @@
+"""Billing through Dagster on a generated sample: periods in order, closing, freezing, the blocking gate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import dagster as dg
+import psycopg
+import pytest
+from openpyxl import load_workbook
+
+from m2c import closing
+from m2c.generator import generate, normalise_zip
+from tests.dbt_runner import run_dbt
+from tests.helpers import environment, run_job, scalar
+
+
+def bill(url: str, period: str) -> bool:
+    return run_job("bill_period", url, partition_key=f"{period}-01")
+
+
+def snapshot(url: str, period: str) -> tuple[list, list]:
+    with psycopg.connect(url) as conn:
+        invoices = conn.execute("select * from marts.fct_invoices where period = %s order by invoice_id", (period,))
+        lines = conn.execute(
+            "select * from marts.fct_invoice_lines where period = %s order by invoice_id, line_no", (period,)
+        )
+        return invoices.fetchall(), lines.fetchall()
+
+
+def double_tariff_prices(workbook: Path) -> None:
+    book = load_workbook(workbook)
+    blocks = book["blocks"]
+    price = [cell.value for cell in blocks[1]].index("unit_price") + 1
+    for row in blocks.iter_rows(min_row=2):
+        row[price - 1].value = row[price - 1].value * 2
+    book.save(workbook)
+    normalise_zip(workbook)
+
+
+@pytest.fixture
+def billed(fresh_db: str, tmp_path: Path) -> tuple[str, Path]:
+    landing = tmp_path / "landing"
+    generate(landing, accounts=120, months=3, seed=21, interval_meters=1)
+    assert run_job("ingest_landing", fresh_db, landing=landing)
+    assert run_job("build_reference_models", fresh_db)
+    for period in ("2024-01", "2024-02"):
+        assert bill(fresh_db, period)
+    return fresh_db, landing
+
+
+def test_periods_bill_in_order_and_tie_out(billed: tuple[str, Path]) -> None:
+    url, _ = billed
+    assert scalar(url, "select count(distinct period) from marts.fct_invoices") == 2
+    # Every invoice equals the sum of its rounded lines, and every billed line has a tariff version.
+    assert (
+        scalar(
+            url,
+            """select count(*) from marts.fct_invoices i
+           where i.total_amount <> (
+             select sum(l.amount) from marts.fct_invoice_lines l where l.invoice_id = i.invoice_id)""",
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            url,
+            "select count(*) from marts.fct_invoice_lines where line_type = 'energy' and tariff_effective_from is null",
+        )
+        == 0
+    )
+    # February's usage starts where January's reads ended: state carried between periods.
+    assert (
+        scalar(
+            url,
+            """select count(*) from intermediate.int_meter_periods feb
+           join intermediate.int_meter_periods jan on jan.meter_id = feb.meter_id and jan.period = '2024-01'
+           where feb.period = '2024-02' and feb.read_kind = 'actual' and jan.read_kind = 'actual'
+             and feb.baseline_reading <> jan.billing_reading""",
+        )
+        == 0
+    )
+    bill_date, due_date = (
+        psycopg.connect(url)
+        .execute("select distinct bill_date, due_date from marts.fct_invoices where period = '2024-01'")
+        .fetchone()
+    )
+    assert (bill_date, due_date) == (dt.date(2024, 2, 1), dt.date(2024, 2, 21))
+
+
+def test_closed_period_is_frozen_against_rebuilds_and_tariff_edits(billed: tuple[str, Path]) -> None:
+    url, landing = billed
+    with psycopg.connect(url) as conn:
+        with pytest.raises(closing.CloseError, match="close earlier periods first: 2024-01 still open"):
+            closing.close_period(conn, "2024-02")
+        closed = closing.close_period(conn, "2024-01", closed_by="test")
+    january, february = snapshot(url, "2024-01"), snapshot(url, "2024-02")
+    february_total = scalar(url, "select sum(total_amount) from marts.fct_invoices where period = '2024-02'")
+
+    # Finance edits the tariff workbook (same file name, new content): prices double.
+    double_tariff_prices(landing / "tariffs" / "tariffs.xlsx")
+    assert run_job("ingest_landing", url, landing=landing)
+    assert run_job("build_reference_models", url)
+    # Rebuild everything we can: the closed period through Dagster, and dbt's --full-refresh.
+    assert bill(url, "2024-01")
+    refresh = run_dbt(
+        url,
+        "build",
+        "--full-refresh",
+        "--select",
+        "tag:billing_period",
+        "--exclude-resource-type",
+        "unit_test",
+        period="2024-01",
+    )
+    assert refresh.returncode == 0, refresh.stdout[-3000:]
+    assert bill(url, "2024-02")
+
+    assert snapshot(url, "2024-01") == january
+    with psycopg.connect(url) as conn:
+        assert closing.verify_closed_periods(conn) == {"2024-01": True}
+        assert conn.execute("select billing.period_checksum('2024-01')").fetchone()[0] == closed.checksum
+    assert snapshot(url, "2024-02") != february  # the open period follows the new prices
+    assert scalar(url, "select sum(total_amount) from marts.fct_invoices where period = '2024-02'") > february_total
+
+
+def test_a_failing_blocking_check_stops_billing_of_that_period(billed: tuple[str, Path]) -> None:
+    url, _ = billed
+    # A broken registry export: March's reads now mostly name meters the registry does not know.
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            """insert into raw.readings (meter_id, read_at, reading, read_type, source, _file_id, _row_no)
+               select 'UNKNOWN-' || g, timestamp '2024-03-30 10:00' + g * interval '1 second', 100, 'actual', 'manual',
+                      (select max(file_id) from raw.load_ledger), g
+               from generate_series(1, 500) g"""
+        )
+    from dagster_project.definitions import defs
+
+    with environment(M2C_DATABASE_URL=url), dg.DagsterInstance.ephemeral() as instance:
+        result = defs.resolve_job_def("bill_period").execute_in_process(
+            instance=instance, partition_key="2024-03-01", raise_on_error=False
+        )
+    checks = {c.check_name: c.passed for c in result.get_asset_check_evaluations()}
+    assert checks["gx_readings_in_period"] is False and checks["gx_payments_in_period"] is True
+    assert scalar(url, "select count(*) from marts.fct_invoices where period = '2024-03'") == 0
+    assert scalar(url, "select count(*) from marts.fct_invoices where period = '2024-02'") > 0
