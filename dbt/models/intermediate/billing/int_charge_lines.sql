@@ -4,6 +4,12 @@
     minimum-charge top-up. Block bounds and the fixed, basic and minimum charges are scaled by
     part_days / days_in_month; every line is rounded to the currency's minor unit.
 -#}
+{%- set part_columns -%}
+    service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, service, unit,
+    part_from, part_to, part_days, units, is_estimated, meter_ids, scale_factor,
+    minimum_charge, currency, currency_decimals, vat_rate, levy_rate
+{%- endset %}
+
 with
 
 parts as (
@@ -106,25 +112,7 @@ fixed_lines as (
 
 subtotal_lines as (
     select
-        service_point_id,
-        contract_id,
-        account_id,
-        tariff_code,
-        tariff_effective_from,
-        service,
-        unit,
-        part_from,
-        part_to,
-        part_days,
-        units,
-        is_estimated,
-        meter_ids,
-        scale_factor,
-        minimum_charge,
-        currency,
-        currency_decimals,
-        vat_rate,
-        levy_rate,
+        {{ part_columns }},
         line_type,
         block_no,
         quantity,
@@ -133,25 +121,7 @@ subtotal_lines as (
     from energy_lines
     union all
     select
-        service_point_id,
-        contract_id,
-        account_id,
-        tariff_code,
-        tariff_effective_from,
-        service,
-        unit,
-        part_from,
-        part_to,
-        part_days,
-        units,
-        is_estimated,
-        meter_ids,
-        scale_factor,
-        minimum_charge,
-        currency,
-        currency_decimals,
-        vat_rate,
-        levy_rate,
+        {{ part_columns }},
         line_type,
         null::integer as block_no,
         quantity,
@@ -161,25 +131,7 @@ subtotal_lines as (
     where basic_charge is not null
     union all
     select
-        service_point_id,
-        contract_id,
-        account_id,
-        tariff_code,
-        tariff_effective_from,
-        service,
-        unit,
-        part_from,
-        part_to,
-        part_days,
-        units,
-        is_estimated,
-        meter_ids,
-        scale_factor,
-        minimum_charge,
-        currency,
-        currency_decimals,
-        vat_rate,
-        levy_rate,
+        {{ part_columns }},
         line_type,
         block_no,
         quantity,
@@ -188,72 +140,38 @@ subtotal_lines as (
     from fixed_lines
 ),
 
-part_subtotals as (
+line_subtotals as (
     select
-        priced_parts.service_point_id,
-        priced_parts.contract_id,
-        priced_parts.account_id,
-        priced_parts.tariff_code,
-        priced_parts.tariff_effective_from,
-        priced_parts.service,
-        priced_parts.unit,
-        priced_parts.part_from,
-        priced_parts.part_to,
-        priced_parts.part_days,
-        priced_parts.units,
-        priced_parts.is_estimated,
-        priced_parts.meter_ids,
-        priced_parts.scale_factor,
-        priced_parts.minimum_charge,
-        priced_parts.currency,
-        priced_parts.currency_decimals,
-        priced_parts.vat_rate,
-        priced_parts.levy_rate,
-        coalesce(sum(subtotal_lines.amount), 0) as subtotal,
-        {{ round_money('priced_parts.minimum_charge * priced_parts.scale_factor', 'priced_parts.currency_decimals') }}
-            as scaled_minimum
-    from priced_parts
-    left join subtotal_lines
-        on
-            priced_parts.service_point_id = subtotal_lines.service_point_id
-            and priced_parts.contract_id = subtotal_lines.contract_id
-            and priced_parts.tariff_effective_from = subtotal_lines.tariff_effective_from
-    group by
-        priced_parts.service_point_id, priced_parts.contract_id, priced_parts.account_id,
-        priced_parts.tariff_code, priced_parts.tariff_effective_from, priced_parts.service, priced_parts.unit,
-        priced_parts.part_from, priced_parts.part_to, priced_parts.part_days, priced_parts.units,
-        priced_parts.is_estimated, priced_parts.meter_ids, priced_parts.scale_factor,
-        priced_parts.minimum_charge, priced_parts.currency, priced_parts.currency_decimals,
-        priced_parts.vat_rate, priced_parts.levy_rate
+        service_point_id,
+        contract_id,
+        tariff_effective_from,
+        sum(amount) as subtotal
+    from subtotal_lines
+    group by service_point_id, contract_id, tariff_effective_from
 ),
 
 topup_lines as (
     select
-        service_point_id,
-        contract_id,
-        account_id,
-        tariff_code,
-        tariff_effective_from,
-        service,
-        unit,
-        part_from,
-        part_to,
-        part_days,
-        units,
-        is_estimated,
-        meter_ids,
-        scale_factor,
-        minimum_charge,
-        currency,
-        currency_decimals,
-        vat_rate,
-        levy_rate,
+        {{ part_columns }},
         'minimum_topup' as line_type,
         null::integer as block_no,
         1::numeric as quantity,
         scaled_minimum - subtotal as line_unit_price,
         scaled_minimum - subtotal as amount
-    from part_subtotals
+    from (
+        select
+            priced_parts.*,
+            coalesce(line_subtotals.subtotal, 0) as subtotal,
+            {{ round_money(
+                'priced_parts.minimum_charge * priced_parts.scale_factor', 'priced_parts.currency_decimals'
+            ) }} as scaled_minimum
+        from priced_parts
+        left join line_subtotals
+            on
+                priced_parts.service_point_id = line_subtotals.service_point_id
+                and priced_parts.contract_id = line_subtotals.contract_id
+                and priced_parts.tariff_effective_from = line_subtotals.tariff_effective_from
+    ) as part_subtotals
     where subtotal < scaled_minimum
 ),
 

@@ -5,6 +5,12 @@
     (small bills and held bills: read from this model's own previous rows), and per service one
     levy and one VAT line over that service's rounded subtotal lines of this period.
 -#}
+{%- set line_columns -%}
+    account_id, contract_id, service_point_id, service, tariff_code, tariff_effective_from,
+    part_from, part_to, part_days, scale_factor, part_units, is_estimated, meter_ids, line_type,
+    block_no, quantity, unit, unit_price, amount, currency, currency_decimals, vat_rate, levy_rate
+{%- endset %}
+
 with
 
 charge_lines as (
@@ -124,57 +130,9 @@ trueup_credit_lines as (
 ),
 
 own_lines as (
-    select
-        account_id,
-        contract_id,
-        service_point_id,
-        service,
-        tariff_code,
-        tariff_effective_from,
-        part_from,
-        part_to,
-        part_days,
-        scale_factor,
-        part_units,
-        is_estimated,
-        meter_ids,
-        line_type,
-        block_no,
-        quantity,
-        unit,
-        unit_price,
-        amount,
-        currency,
-        currency_decimals,
-        vat_rate,
-        levy_rate
-    from charge_lines
+    select {{ line_columns }} from charge_lines
     union all
-    select
-        account_id,
-        contract_id,
-        service_point_id,
-        service,
-        tariff_code,
-        tariff_effective_from,
-        part_from,
-        part_to,
-        part_days,
-        scale_factor,
-        part_units,
-        is_estimated,
-        meter_ids,
-        line_type,
-        block_no,
-        quantity,
-        unit,
-        unit_price,
-        amount,
-        currency,
-        currency_decimals,
-        vat_rate,
-        levy_rate
-    from trueup_credit_lines
+    select {{ line_columns }} from trueup_credit_lines
 ),
 
 billed_lines as (

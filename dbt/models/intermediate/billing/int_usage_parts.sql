@@ -6,6 +6,11 @@
     Days no contract (or no tariff version) covers form a part with contract_id null: not billed,
     flagged ORPHAN.
 -#}
+{%- set part_columns -%}
+    service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, service, unit,
+    part_from, part_to, part_days, units, is_estimated, meter_ids
+{%- endset %}
+
 with
 
 meter_periods as (
@@ -120,37 +125,9 @@ orphan_parts as (
 ),
 
 all_parts as (
-    select
-        service_point_id,
-        contract_id,
-        account_id,
-        tariff_code,
-        tariff_effective_from,
-        service,
-        unit,
-        part_from,
-        part_to,
-        part_days,
-        units,
-        is_estimated,
-        meter_ids
-    from contract_parts
+    select {{ part_columns }} from contract_parts
     union all
-    select
-        service_point_id,
-        contract_id,
-        account_id,
-        tariff_code,
-        tariff_effective_from,
-        service,
-        unit,
-        part_from,
-        part_to,
-        part_days,
-        units,
-        is_estimated,
-        meter_ids
-    from orphan_parts
+    select {{ part_columns }} from orphan_parts
 ),
 
 final as (
