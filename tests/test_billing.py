@@ -145,3 +145,40 @@ def test_a_failing_blocking_check_stops_billing_of_that_period(billed: tuple[str
     assert checks["gx_readings_in_period"] is False and checks["gx_payments_in_period"] is True
     assert scalar(url, "select count(*) from marts.fct_invoices where period = '2024-03'") == 0
     assert scalar(url, "select count(*) from marts.fct_invoices where period = '2024-02'") > 0
+
+
+def test_late_corrected_read_of_a_closed_period_is_rebilled_on_the_next_open_invoice(
+    billed: tuple[str, Path],
+) -> None:
+    url, landing = billed
+    with psycopg.connect(url) as conn:
+        closing.close_period(conn, "2024-01", closed_by="test")
+        meter_id, service_point_id, read_at, reading, multiplier = conn.execute(
+            """select m.meter_id, m.service_point_id, m.billing_read_at, m.billing_reading, m.multiplier
+               from intermediate.int_meter_periods m
+               join marts.fct_invoice_lines l on l.service_point_id = m.service_point_id and l.period = m.period
+               where m.period = '2024-01' and m.read_kind = 'actual' and m.service = 'electricity'
+                 and m.multiplier = 1 and m.meter_id like 'ME%'
+               order by m.meter_id limit 1"""
+        ).fetchone()
+    january = snapshot(url, "2024-01")
+    (landing / "readings" / "corrections_2024-01.csv").write_text(
+        f"meter_id,read_at,reading,read_type,source\n{meter_id},{read_at.isoformat()},{reading + 25},actual,manual\n"
+    )
+    assert run_job("ingest_landing", url, landing=landing)
+    assert bill(url, "2024-02")
+
+    assert snapshot(url, "2024-01") == january  # the closed period itself is untouched
+    with psycopg.connect(url) as conn:
+        assert closing.verify_closed_periods(conn) == {"2024-01": True}
+        adjustments = conn.execute(
+            """select sum(quantity), sum(amount), min(adjusts_period) from marts.fct_invoice_lines
+               where period = '2024-02' and line_type = 'rebill_adjustment' and service_point_id = %s""",
+            (service_point_id,),
+        ).fetchone()
+        february = conn.execute(
+            "select baseline_reading from intermediate.int_meter_periods where period = '2024-02' and meter_id = %s",
+            (meter_id,),
+        ).fetchone()[0]
+    assert adjustments[0] == 25 * multiplier and adjustments[1] > 0 and adjustments[2] == "2024-01"
+    assert february == reading + 25  # February now starts from the corrected read

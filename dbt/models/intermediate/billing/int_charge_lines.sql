@@ -6,7 +6,7 @@
 -#}
 {%- set part_columns -%}
     service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, service, unit,
-    part_from, part_to, part_days, units, is_estimated, meter_ids, scale_factor,
+    part_from, part_to, part_days, units, is_estimated, meter_ids, scale_factor, rebill_of_period,
     minimum_charge, currency, currency_decimals, vat_rate, levy_rate
 {%- endset %}
 
@@ -54,7 +54,7 @@ part_blocks as (
         on
             priced_parts.tariff_code = blocks.tariff_code
             and priced_parts.tariff_effective_from = blocks.effective_from
-            and blocks.season in ('all', {{ period_season() }})
+            and blocks.season in ('all', priced_parts.season)
 ),
 
 block_units as (
@@ -83,7 +83,7 @@ energy_lines as (
 
 -- The basic charge of the last block whose scaled lower bound is below q (block 1 when q = 0).
 basic_lines as (
-    select distinct on (service_point_id, contract_id, tariff_effective_from)
+    select distinct on (service_point_id, contract_id, tariff_effective_from, rebill_of_period)
         *,
         'basic' as line_type,
         scale_factor as quantity,
@@ -94,6 +94,7 @@ basic_lines as (
         service_point_id asc,
         contract_id asc,
         tariff_effective_from asc,
+        rebill_of_period asc,
         case when scaled_from < units then block_no else 0 end desc,
         block_no asc
 ),
@@ -145,9 +146,10 @@ line_subtotals as (
         service_point_id,
         contract_id,
         tariff_effective_from,
+        rebill_of_period,
         sum(amount) as subtotal
     from subtotal_lines
-    group by service_point_id, contract_id, tariff_effective_from
+    group by service_point_id, contract_id, tariff_effective_from, rebill_of_period
 ),
 
 topup_lines as (
@@ -171,6 +173,7 @@ topup_lines as (
                 priced_parts.service_point_id = line_subtotals.service_point_id
                 and priced_parts.contract_id = line_subtotals.contract_id
                 and priced_parts.tariff_effective_from = line_subtotals.tariff_effective_from
+                and priced_parts.rebill_of_period is not distinct from line_subtotals.rebill_of_period
     ) as part_subtotals
     where subtotal < scaled_minimum
 ),
@@ -206,7 +209,8 @@ final as (
         currency,
         currency_decimals,
         vat_rate,
-        levy_rate
+        levy_rate,
+        rebill_of_period
     from all_lines
     where {{ period_is_open() }}
 )

@@ -8,19 +8,94 @@
 {%- set line_columns -%}
     account_id, contract_id, service_point_id, service, tariff_code, tariff_effective_from,
     part_from, part_to, part_days, scale_factor, part_units, is_estimated, meter_ids, line_type,
-    block_no, quantity, unit, unit_price, amount, currency, currency_decimals, vat_rate, levy_rate
+    block_no, quantity, unit, unit_price, amount, currency, currency_decimals, vat_rate, levy_rate,
+    adjusts_period
 {%- endset %}
 
 with
 
-charge_lines as (
+period_charge_lines as (
     select * from {{ ref('int_charge_lines') }}
     where period = {{ period() }}
+),
+
+charge_lines as (
+    select
+        *,
+        null::text as adjusts_period
+    from period_charge_lines
+    where rebill_of_period is null
+),
+
+-- Rebill: a closed period charged again with a late-corrected read, against its frozen lines.
+rebilled_lines as (
+    select * from period_charge_lines
+    where rebill_of_period is not null
+),
+
+frozen_lines as (
+    select frozen.*
+    from {{ ref('int_charge_lines') }} as frozen
+    inner join (
+        select distinct
+            rebill_of_period,
+            service_point_id,
+            contract_id
+        from rebilled_lines
+    ) as rebilled_parts
+        on
+            frozen.period = rebilled_parts.rebill_of_period
+            and frozen.service_point_id = rebilled_parts.service_point_id
+            and frozen.contract_id = rebilled_parts.contract_id
+    where frozen.rebill_of_period is null
+),
+
+rebill_adjustment_lines as (
+    select
+        coalesce(rebilled.account_id, frozen.account_id) as account_id,
+        coalesce(rebilled.contract_id, frozen.contract_id) as contract_id,
+        coalesce(rebilled.service_point_id, frozen.service_point_id) as service_point_id,
+        coalesce(rebilled.service, frozen.service) as service,
+        coalesce(rebilled.tariff_code, frozen.tariff_code) as tariff_code,
+        coalesce(rebilled.tariff_effective_from, frozen.tariff_effective_from) as tariff_effective_from,
+        coalesce(rebilled.part_from, frozen.part_from) as part_from,
+        coalesce(rebilled.part_to, frozen.part_to) as part_to,
+        coalesce(rebilled.part_days, frozen.part_days) as part_days,
+        coalesce(rebilled.scale_factor, frozen.scale_factor) as scale_factor,
+        coalesce(rebilled.part_units, 0) - coalesce(frozen.part_units, 0) as part_units,
+        false as is_estimated,
+        coalesce(rebilled.meter_ids, frozen.meter_ids) as meter_ids,
+        'rebill_adjustment' as line_type,
+        coalesce(rebilled.block_no, frozen.block_no) as block_no,
+        coalesce(rebilled.quantity, 0) - coalesce(frozen.quantity, 0) as quantity,
+        coalesce(rebilled.unit, frozen.unit) as unit,
+        coalesce(rebilled.unit_price, frozen.unit_price) as unit_price,
+        coalesce(rebilled.amount, 0) - coalesce(frozen.amount, 0) as amount,
+        coalesce(rebilled.currency, frozen.currency) as currency,
+        coalesce(rebilled.currency_decimals, frozen.currency_decimals) as currency_decimals,
+        coalesce(rebilled.vat_rate, frozen.vat_rate) as vat_rate,
+        coalesce(rebilled.levy_rate, frozen.levy_rate) as levy_rate,
+        coalesce(rebilled.rebill_of_period, frozen.period) as adjusts_period
+    from rebilled_lines as rebilled
+    full outer join frozen_lines as frozen
+        on
+            rebilled.rebill_of_period = frozen.period
+            and rebilled.service_point_id = frozen.service_point_id
+            and rebilled.contract_id = frozen.contract_id
+            and rebilled.tariff_effective_from = frozen.tariff_effective_from
+            and rebilled.line_type = frozen.line_type
+            and coalesce(rebilled.block_no, 0) = coalesce(frozen.block_no, 0)
+    where coalesce(rebilled.amount, 0) <> coalesce(frozen.amount, 0)
 ),
 
 meter_periods as (
     select * from {{ ref('int_meter_periods') }}
     where period = {{ period() }} and credit_units < 0
+),
+
+common_area_shares as (
+    select * from {{ ref('int_common_area_shares') }}
+    where period = {{ period() }} and share_units > 0
 ),
 
 contracts as (
@@ -73,8 +148,8 @@ carried_lines as (
         null::boolean as is_estimated, null::text as meter_ids, null::text as line_type,
         null::integer as block_no, null::numeric as quantity, null::text as unit, null::numeric as unit_price,
         null::numeric as amount, null::text as currency, null::integer as currency_decimals,
-        null::numeric as vat_rate, null::numeric as levy_rate, null::text as period,
-        null::text as carried_from_period
+        null::numeric as vat_rate, null::numeric as levy_rate, null::text as adjusts_period,
+        null::text as period, null::text as carried_from_period
     where false
 ),
 
@@ -109,7 +184,8 @@ trueup_credit_lines as (
         tariffs.currency,
         tariffs.currency_decimals,
         tariffs.vat_rate,
-        tariffs.levy_rate
+        tariffs.levy_rate,
+        null::text as adjusts_period
     from meter_periods
     inner join contracts
         on
@@ -129,10 +205,62 @@ trueup_credit_lines as (
     order by meter_periods.meter_id, blocks.block_no
 ),
 
+-- A unit's share of its building's common-area usage, at the first-block price of its tariff in
+-- force on the period's last day: its own line, part of the levy/VAT base.
+common_area_lines as (
+    select distinct on (common_area_shares.service_point_id)
+        contracts.account_id,
+        contracts.contract_id,
+        common_area_shares.service_point_id,
+        tariffs.service,
+        tariffs.tariff_code,
+        tariffs.effective_from as tariff_effective_from,
+        {{ period_start() }} as part_from,
+        {{ period_end() }} as part_to,
+        {{ period_days() }} as part_days,
+        1::numeric as scale_factor,
+        common_area_shares.share_units as part_units,
+        false as is_estimated,
+        common_area_shares.master_service_point_id as meter_ids,
+        'common_area' as line_type,
+        null::integer as block_no,
+        round(common_area_shares.share_units, 3) as quantity,
+        'common' as unit,
+        blocks.unit_price,
+        {{ round_money('common_area_shares.share_units * blocks.unit_price', 'tariffs.currency_decimals') }}
+            as amount,
+        tariffs.currency,
+        tariffs.currency_decimals,
+        tariffs.vat_rate,
+        tariffs.levy_rate,
+        null::text as adjusts_period
+    from common_area_shares
+    inner join contracts
+        on
+            common_area_shares.service_point_id = contracts.service_point_id
+            and contracts.start_date <= {{ period_end() }}
+            and (contracts.end_date is null or contracts.end_date >= {{ period_end() }})
+    inner join tariffs
+        on
+            contracts.tariff_code = tariffs.tariff_code
+            and tariffs.effective_from <= {{ period_end() }}
+            and (tariffs.effective_to is null or tariffs.effective_to > {{ period_end() }})
+    inner join blocks
+        on
+            tariffs.tariff_code = blocks.tariff_code
+            and tariffs.effective_from = blocks.effective_from
+            and blocks.season in ('all', {{ period_season() }})
+    order by common_area_shares.service_point_id, blocks.block_no
+),
+
 own_lines as (
     select {{ line_columns }} from charge_lines
     union all
     select {{ line_columns }} from trueup_credit_lines
+    union all
+    select {{ line_columns }} from common_area_lines
+    union all
+    select {{ line_columns }} from rebill_adjustment_lines
 ),
 
 billed_lines as (
@@ -184,6 +312,7 @@ tax_lines as (
         tax_bases.currency_decimals,
         tax_bases.vat_rate,
         tax_bases.levy_rate,
+        null::text as adjusts_period,
         null::text as carried_from_period
     from tax_bases
     cross join
@@ -219,6 +348,7 @@ forwarded_lines as (
         currency_decimals,
         vat_rate,
         levy_rate,
+        adjusts_period,
         coalesce(carried_from_period, period) as carried_from_period
     from carried_lines
 ),
@@ -245,7 +375,8 @@ numbered as (
                 invoice_lines.part_from,
                 case invoice_lines.line_type
                     when 'energy' then 1 when 'basic' then 2 when 'fixed' then 3
-                    when 'minimum_topup' then 4 when 'trueup_credit' then 5 else 6
+                    when 'minimum_topup' then 4 when 'common_area' then 5 when 'trueup_credit' then 6
+                    when 'rebill_adjustment' then 7 else 8
                 end,
                 invoice_lines.block_no
         ) as line_no
@@ -338,6 +469,7 @@ final as (
         numbered.currency_decimals,
         numbered.vat_rate,
         numbered.levy_rate,
+        numbered.adjusts_period,
         numbered.carried_from_period,
         statuses.total_amount as invoice_total_amount,
         statuses.invoice_status,

@@ -22,6 +22,10 @@ all_reads as (
     where read_on < {{ period_start() }}
 ),
 
+decisions as (
+    select * from {{ ref('stg_review__reading_decisions') }}
+),
+
 files as (
     select * from {{ ref('stg_ingestion__load_ledger') }}
 ),
@@ -135,6 +139,36 @@ stateless_baselines as (
     order by all_reads.meter_id asc, all_reads.read_at desc, all_reads.loaded_at desc
 ),
 
+-- A late correction: the read the carried state ends on now has another current value (a newer
+-- file, or a reviewer's replacement). Its period is closed, so the difference is rebilled in this
+-- period (int_usage_parts) and this period starts from the corrected value. Only the last 13
+-- months are looked at, which keeps the cost independent of history.
+corrections as (
+    select distinct on (previous_state.meter_id)
+        previous_state.meter_id,
+        previous_state.last_read_at,
+        previous_state.last_reading,
+        coalesce(replacements.new_reading, all_reads.reading) as corrected_reading
+    from previous_state
+    inner join all_reads
+        on
+            previous_state.meter_id = all_reads.meter_id
+            and previous_state.last_read_at = all_reads.read_at
+            and all_reads.read_on >= {{ period_start() }} - interval '13 months'
+    inner join files
+        on all_reads.source_file_id = files.file_id
+    left join lateral (
+        select decisions.new_reading from decisions
+        where
+            decisions.meter_id = previous_state.meter_id
+            and decisions.read_at = previous_state.last_read_at
+        order by decisions.decided_at desc, decisions.decision_id desc
+        limit 1
+    ) as replacements on true
+    where files.is_current and all_reads.read_type in ('actual', 'customer', 'install', 'removal')
+    order by previous_state.meter_id, all_reads.loaded_at desc, all_reads.source_file_id desc, all_reads.source_row_no desc
+),
+
 billable_reads as (
     select * from validated_reads
     where is_billable
@@ -179,7 +213,12 @@ based as (
         coalesce(meter_class.has_contract, false) as has_contract,
         previous_state.meter_id is not null as has_state,
         coalesce(previous_state.last_read_at, stateless_baselines.read_at, first_reads.read_at) as baseline_read_at,
-        coalesce(previous_state.last_reading, stateless_baselines.reading, first_reads.reading) as baseline_reading,
+        coalesce(
+            corrections.corrected_reading, previous_state.last_reading, stateless_baselines.reading, first_reads.reading
+        ) as baseline_reading,
+        coalesce(corrections.corrected_reading - corrections.last_reading, 0) * active_meters.multiplier
+            as correction_units,
+        {{ period_of('corrections.last_read_at') }} as corrected_period,
         coalesce(previous_state.estimated_units_since_read, 0) as estimated_units_since_read,
         coalesce(previous_state.zero_streak, 0) as previous_zero_streak,
         previous_state.covered_through as previous_covered_through,
@@ -188,6 +227,10 @@ based as (
     from active_meters
     left join meter_class on active_meters.meter_id = meter_class.meter_id
     left join previous_state on active_meters.meter_id = previous_state.meter_id
+    left join corrections
+        on
+            active_meters.meter_id = corrections.meter_id
+            and corrections.corrected_reading <> corrections.last_reading
     left join stateless_baselines on active_meters.meter_id = stateless_baselines.meter_id
     left join first_reads on active_meters.meter_id = first_reads.meter_id
     left join averages on active_meters.meter_id = averages.meter_id
@@ -371,6 +414,8 @@ final as (
             as trued_up_estimate_units,
         case when read_kind in ('actual', 'interval', 'estimated') then greatest(net_units, 0) end as usage_units,
         least(coalesce(net_units, 0), 0) as credit_units,
+        correction_units,
+        case when correction_units <> 0 then corrected_period end as corrected_period,
         case when read_kind in ('actual', 'interval', 'estimated') then usage_from end as interval_from,
         case when read_kind in ('actual', 'interval', 'estimated') then interval_to end as interval_to,
         case when read_kind in ('actual', 'interval', 'estimated') then interval_days end as interval_days,

@@ -16,6 +16,11 @@ parts as (
     where period = {{ period() }} and contract_id is null
 ),
 
+common_areas as (
+    select * from {{ ref('int_common_area_shares') }}
+    where period = {{ period() }} and is_negative_common
+),
+
 meters as (
     select * from {{ ref('int_meters_deduplicated') }}
 ),
@@ -120,8 +125,27 @@ orphan_usage as (
     from parts
 ),
 
+negative_common_areas as (
+    select distinct on (common_areas.master_service_point_id)
+        'NEGATIVE' as flag,
+        meters.meter_id,
+        null::timestamp as read_at,
+        null::numeric as reading,
+        common_areas.common_units as units,
+        format(
+            'common-area usage is negative: the master meter measured %s, its units %s; not billed',
+            common_areas.master_units, common_areas.units_total
+        ) as reason
+    from common_areas
+    inner join meters
+        on common_areas.master_service_point_id = meters.service_point_id
+    order by common_areas.master_service_point_id, meters.installed_on desc
+),
+
 all_flags as (
     select * from read_flags
+    union all
+    select * from negative_common_areas
     union all
     select * from usage_flags
     union all

@@ -29,6 +29,7 @@ final as (
         part_to,
         part_days,
         meter_ids,
+        adjusts_period,
         carried_from_period
     from lines
     where {{ period_is_open() }}
