@@ -33,16 +33,18 @@ rebilled_lines as (
     where rebill_of_period is not null
 ),
 
+rebilled_parts as (
+    select distinct
+        rebill_of_period,
+        service_point_id,
+        contract_id
+    from rebilled_lines
+),
+
 frozen_lines as (
     select frozen.*
     from {{ ref('int_charge_lines') }} as frozen
-    inner join (
-        select distinct
-            rebill_of_period,
-            service_point_id,
-            contract_id
-        from rebilled_lines
-    ) as rebilled_parts
+    inner join rebilled_parts
         on
             frozen.period = rebilled_parts.rebill_of_period
             and frozen.service_point_id = rebilled_parts.service_point_id

@@ -166,7 +166,11 @@ corrections as (
         limit 1
     ) as replacements on true
     where files.is_current and all_reads.read_type in ('actual', 'customer', 'install', 'removal')
-    order by previous_state.meter_id, all_reads.loaded_at desc, all_reads.source_file_id desc, all_reads.source_row_no desc
+    order by
+        previous_state.meter_id asc,
+        all_reads.loaded_at desc,
+        all_reads.source_file_id desc,
+        all_reads.source_row_no desc
 ),
 
 billable_reads as (

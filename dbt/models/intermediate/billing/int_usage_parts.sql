@@ -144,42 +144,42 @@ corrections as (
 -- A closed period whose read was corrected late is charged again here, from its frozen parts with
 -- the corrected units spread over their days; int_invoice_lines posts the difference.
 {% if is_incremental() %}
-corrected_period_parts as (
-    select * from {{ this }}
-    where
-        period in (select corrections.corrected_period from corrections)
-        and contract_id is not null
-        and rebill_of_period is null
-),
+    corrected_period_parts as (
+        select * from {{ this }}
+        where
+            period in (select corrections.corrected_period from corrections)
+            and contract_id is not null
+            and rebill_of_period is null
+    ),
 
-rebill_parts as (
-    select
-        corrected_period_parts.service_point_id,
-        corrected_period_parts.contract_id,
-        corrected_period_parts.account_id,
-        corrected_period_parts.tariff_code,
-        corrected_period_parts.tariff_effective_from,
-        corrected_period_parts.service,
-        corrected_period_parts.unit,
-        corrected_period_parts.part_from,
-        corrected_period_parts.part_to,
-        corrected_period_parts.part_days,
-        round(
-            corrected_period_parts.units + corrections.correction_units * corrected_period_parts.part_days
-            / sum(corrected_period_parts.part_days) over (partition by corrected_period_parts.service_point_id),
-            6
-        ) as units,
-        corrected_period_parts.is_estimated,
-        corrected_period_parts.meter_ids,
-        corrected_period_parts.scale_factor,
-        corrected_period_parts.season,
-        corrected_period_parts.period as rebill_of_period
-    from corrected_period_parts
-    inner join corrections
-        on
-            corrected_period_parts.service_point_id = corrections.service_point_id
-            and corrected_period_parts.period = corrections.corrected_period
-),
+    rebill_parts as (
+        select
+            corrected_period_parts.service_point_id,
+            corrected_period_parts.contract_id,
+            corrected_period_parts.account_id,
+            corrected_period_parts.tariff_code,
+            corrected_period_parts.tariff_effective_from,
+            corrected_period_parts.service,
+            corrected_period_parts.unit,
+            corrected_period_parts.part_from,
+            corrected_period_parts.part_to,
+            corrected_period_parts.part_days,
+            round(
+                corrected_period_parts.units + corrections.correction_units * corrected_period_parts.part_days
+                / sum(corrected_period_parts.part_days) over (partition by corrected_period_parts.service_point_id),
+                6
+            ) as units,
+            corrected_period_parts.is_estimated,
+            corrected_period_parts.meter_ids,
+            corrected_period_parts.scale_factor,
+            corrected_period_parts.season,
+            corrected_period_parts.period as rebill_of_period
+        from corrected_period_parts
+        inner join corrections
+            on
+                corrected_period_parts.service_point_id = corrections.service_point_id
+                and corrected_period_parts.period = corrections.corrected_period
+    ),
 {% else %}
 rebill_parts as (
     select {{ part_columns }} from contract_parts

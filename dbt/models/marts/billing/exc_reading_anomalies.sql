@@ -139,7 +139,7 @@ negative_common_areas as (
     from common_areas
     inner join meters
         on common_areas.master_service_point_id = meters.service_point_id
-    order by common_areas.master_service_point_id, meters.installed_on desc
+    order by common_areas.master_service_point_id asc, meters.installed_on desc
 ),
 
 all_flags as (
