@@ -19,6 +19,17 @@ period_charge_lines as (
     where period = {{ period() }}
 ),
 
+rebilled_periods as (
+    select distinct rebill_of_period
+    from period_charge_lines
+    where rebill_of_period is not null
+),
+
+closed_period_lines as (
+    select * from {{ ref('int_charge_lines') }}
+    where period in (select rebilled_periods.rebill_of_period from rebilled_periods)
+),
+
 charge_lines as (
     select
         *,
@@ -42,14 +53,14 @@ rebilled_parts as (
 ),
 
 frozen_lines as (
-    select frozen.*
-    from {{ ref('int_charge_lines') }} as frozen
+    select closed_period_lines.*
+    from closed_period_lines
     inner join rebilled_parts
         on
-            frozen.period = rebilled_parts.rebill_of_period
-            and frozen.service_point_id = rebilled_parts.service_point_id
-            and frozen.contract_id = rebilled_parts.contract_id
-    where frozen.rebill_of_period is null
+            closed_period_lines.period = rebilled_parts.rebill_of_period
+            and closed_period_lines.service_point_id = rebilled_parts.service_point_id
+            and closed_period_lines.contract_id = rebilled_parts.contract_id
+    where closed_period_lines.rebill_of_period is null
 ),
 
 rebill_adjustment_lines as (

@@ -114,8 +114,8 @@ final as (
         is_future,
         is_orphan,
         read_type in ('actual', 'customer', 'install', 'removal')
-        and (not has_conflicting_value or (decision in ('accept', 'replace') and landed_rank = 1))
-        and (not is_future or decision = 'accept')
+        and (not has_conflicting_value or (coalesce(decision, '') in ('accept', 'replace') and landed_rank = 1))
+        and (not is_future or coalesce(decision, '') = 'accept')
         and not is_orphan
         and coalesce(decision, '') not in ('exclude', 'estimate') as is_billable
     from flagged
