@@ -157,6 +157,15 @@ def rejects(conn: psycopg.Connection, target: str) -> dict[int, str]:
     return dict(rows.fetchall())
 
 
+def file_rejects(conn: psycopg.Connection, file_name: str) -> dict[int, str]:
+    rows = conn.execute(
+        """select r.row_no, r.reason from raw.rejects r join raw.load_ledger f using (file_id)
+           where f.file_name = %s order by 1""",
+        (file_name,),
+    )
+    return dict(rows.fetchall())
+
+
 def test_every_fault_is_kept_with_its_reason(corpus: Path, conn: psycopg.Connection, tmp_path: Path) -> None:
     results = ingest_landing(conn, corpus, quarantine=tmp_path / "quarantine")
     by_name = {f"{r.folder}/{r.file_name}": r for r in results}
@@ -205,25 +214,11 @@ def test_every_fault_is_kept_with_its_reason(corpus: Path, conn: psycopg.Connect
         "2025-04-30 09:00:00",
     ]
 
-    statement = {
-        row_no: reason
-        for row_no, reason in conn.execute(
-            """select r.row_no, r.reason from raw.rejects r join raw.load_ledger f using (file_id)
-               where f.file_name = 'statement_2025-03.xml' order by 1"""
-        )
-    }
-    assert statement == {
+    assert file_rejects(conn, "statement_2025-03.xml") == {
         5: "entry_kind debit is not a customer payment (a debit entry: bank charge or outgoing transfer)",
         6: 'amount "12,50" is not a decimal number (use . for decimals)',
     }
-    counter = {
-        row_no: reason
-        for row_no, reason in conn.execute(
-            """select r.row_no, r.reason from raw.rejects r join raw.load_ledger f using (file_id)
-               where f.file_name = 'z_counter.csv' order by 1"""
-        )
-    }
-    assert counter == {
+    assert file_rejects(conn, "z_counter.csv") == {
         3: "amount 0 must be > 0",
         4: 'currency "XXX" is not one of: EUR, PLN, KRW, USD, GBP, CZK, SEK, NOK, DKK, CHF, HUF, RON',
         5: "duplicate payment_id: the same as row 2",
