@@ -7,8 +7,9 @@ from ingestion.quality import SUITES, SuiteResult, run_suite
 from m2c import db
 
 
-def check_result(result: SuiteResult) -> dg.AssetCheckResult:
+def check_result(result: SuiteResult, check_name: str | None = None) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
+        check_name=check_name,
         passed=result.success,
         severity=dg.AssetCheckSeverity.ERROR,
         description=result.summary(),

@@ -44,14 +44,6 @@ class FileResult:
     reason: str | None = None
     targets: list[TargetCounts] = field(default_factory=list)
 
-    @property
-    def rows_loaded(self) -> int:
-        return sum(t.rows_loaded for t in self.targets)
-
-    @property
-    def rows_rejected(self) -> int:
-        return sum(t.rows_rejected for t in self.targets)
-
 
 def file_digest(path: Path) -> tuple[str, int]:
     digest = hashlib.sha256()

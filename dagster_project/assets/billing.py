@@ -39,7 +39,7 @@ def billing_inputs(context: dg.AssetExecutionContext, database: Database):
         | {"period": dg.MetadataValue.text(period)}
     )
     for result in results:
-        yield check_result(result)._replace(check_name=f"gx_{result.suite}_in_period")
+        yield check_result(result, check_name=f"gx_{result.suite}_in_period")
 
 
 @dg.asset(

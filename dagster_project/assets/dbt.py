@@ -39,7 +39,7 @@ class LayerTranslator(DagsterDbtTranslator):
 def prepare_database(database: Database) -> None:
     """Export the connection for dbt's profile and create the control tables dbt reads as sources."""
     url = database.resolved_url()
-    with database.connect() as conn:
+    with db.connect(url) as conn:
         ensure_control_schemas(conn)
     db.export_dbt_env(url)
 
