@@ -101,6 +101,8 @@ INDEXES = (
     "create index if not exists interval_readings_meter on raw.interval_readings (meter_id, read_at)",
     "create index if not exists interval_readings_file on raw.interval_readings (_file_id)",
     "create index if not exists payments_id on raw.payments (payment_id)",
+    "create index if not exists payments_paid_at on raw.payments (paid_at)",
+    "create index if not exists payments_end_to_end on raw.payments (end_to_end_id)",
 )
 
 

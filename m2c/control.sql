@@ -26,6 +26,29 @@ create table if not exists review.bill_decisions (
   reason text not null
 );
 
+-- A reviewer's assignment of unapplied cash to an account. The latest assignment per payment
+-- applies on the next billing run; every assignment is kept as history.
+create table if not exists review.payment_assignments (
+  assignment_id bigserial primary key,
+  payment_id text not null,
+  account_id text not null,
+  reviewer text not null,
+  decided_at timestamptz not null default now(),
+  reason text not null
+);
+create index if not exists payment_assignments_payment on review.payment_assignments (payment_id);
+
+-- A reviewer's decision on a write-off candidate: approve (write the overdue balance off to bad
+-- debt on the next billing run) or reject. Each approval is applied once.
+create table if not exists review.write_off_decisions (
+  decision_id bigserial primary key,
+  account_id text not null,
+  action text not null check (action in ('approve', 'reject')),
+  reviewer text not null,
+  decided_at timestamptz not null default now(),
+  reason text not null
+);
+
 -- Closed billing periods: the billing models never write a row of these again.
 create table if not exists billing.closed_periods (
   period text primary key check (period ~ '^\d{4}-\d{2}$'),

@@ -68,4 +68,25 @@ def billing_summary(conn: psycopg.Connection) -> str:
     flags = conn.execute("select flag, count(*) from marts.exc_reading_anomalies group by 1 order by 2 desc").fetchall()
     if flags:
         lines.append("  reading anomalies: " + ", ".join(f"{flag} {n:,}" for flag, n in flags))
+    return "\n".join(lines) + collections_summary(conn)
+
+
+def collections_summary(conn: psycopg.Connection) -> str:
+    rows = conn.execute(
+        """select c.period, c.collected_amount, c.late_charge_amount, c.written_off_amount, c.closing_ar_amount,
+                  c.over_90_days_amount, c.unapplied_cash_amount, c.currency,
+                  (select sum(debit) = sum(credit) from marts.fct_gl_journal j where j.period = c.period)
+           from marts.agg_collections_monthly c order by c.period, c.currency"""
+    ).fetchall()
+    header = ["period", "collected", "late fees", "written off", "closing AR", "AR > 90 days", "unapplied", "ledger"]
+    lines = [
+        "\ncollections and arrears:",
+        f"  {header[0]:<9}" + "".join(f"{h:>14}" for h in header[1:-1]) + f"  {header[-1]}",
+    ]
+    for period, *amounts, currency, balanced in rows:
+        lines.append(
+            f"  {period:<9}"
+            + "".join(f"{a:>14,.2f}" for a in amounts)
+            + f"  {currency} {'balanced' if balanced else 'UNBALANCED'}"
+        )
     return "\n".join(lines)

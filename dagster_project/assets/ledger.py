@@ -30,6 +30,18 @@ external_tables = [
         "Reviewers' decisions on held invoices (release, hold), written by the review app.",
     ),
     external_table(
+        "review",
+        "payment_assignments",
+        "review",
+        "Reviewers' assignments of unapplied cash to accounts, written by the review app.",
+    ),
+    external_table(
+        "review",
+        "write_off_decisions",
+        "review",
+        "Reviewers' decisions on write-off candidates (approve, reject), written by the review app.",
+    ),
+    external_table(
         "billing",
         "closed_periods",
         "billing",

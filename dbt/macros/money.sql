@@ -21,3 +21,8 @@
     case when {{ month }} in ({{ (policy('summer_months') or [0]) | join(', ') }})
         then 'summer' else 'winter' end
 {%- endmacro %}
+
+{#- A currency's minor-unit decimals (KRW, JPY, HUF have none). -#}
+{% macro currency_decimals(currency) -%}
+    case when {{ currency }} in ('KRW', 'JPY', 'HUF') then 0 else 2 end
+{%- endmacro %}

@@ -28,12 +28,8 @@ final as (
         invoice_id,
         account_id,
         {{ period() }} as period,
-        ({{ period_start() }} + interval '1 month' + ({{ policy('bill_day') }} - 1) * interval '1 day')::date
-            as bill_date,
-        (
-            {{ period_start() }} + interval '1 month'
-            + ({{ policy('bill_day') }} - 1 + {{ policy('due_days') }}) * interval '1 day'
-        )::date as due_date,
+        {{ bill_date() }} as bill_date,
+        {{ due_date() }} as due_date,
         currency,
         total_amount,
         coalesce(subtotal_amount, 0) as subtotal_amount,

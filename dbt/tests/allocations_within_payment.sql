@@ -1,0 +1,13 @@
+{{ config(meta={'dagster': {'ref': {'name': 'fct_payment_allocations'}}}) }}
+
+-- What a payment has paid (net of reversals) is never negative and never more than the payment.
+select
+    allocations.payment_id,
+    payments.amount,
+    sum(allocations.amount) as allocated_amount
+from {{ ref('fct_payment_allocations') }} as allocations
+left join {{ ref('fct_payments') }} as payments
+    on allocations.payment_id = payments.payment_id and payments.entry_kind = 'credit'
+where allocations.payment_id not like 'INV-%'
+group by allocations.payment_id, payments.amount
+having sum(allocations.amount) < 0 or sum(allocations.amount) > coalesce(payments.amount, 0)
