@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from dagster_project.assets import bank, billing, cis, ledger, meter_reads, tariffs
+from dagster_project.assets import bank, billing, cis, exports, ledger, meter_reads, tariffs
 from dagster_project.assets.dbt import dbt_billing_models, dbt_reference_models
 from dagster_project.checks import raw_checks
 from dagster_project.partitions import billing_periods
@@ -27,9 +27,16 @@ bill_period_job = dg.define_asset_job(
 
 close_period_job = dg.define_asset_job(
     "close_period",
-    selection=dg.AssetSelection.assets(billing.period_close),
+    selection=dg.AssetSelection.assets(billing.period_close, exports.ledger_workbook),
     partitions_def=billing_periods,
-    description="Close one period: freeze its billing rows and store their checksum.",
+    description="Close one period: freeze its billing and ledger rows, store their checksum, export its ledger.",
+)
+
+export_period_job = dg.define_asset_job(
+    "export_period",
+    selection=dg.AssetSelection.assets(exports.ledger_workbook),
+    partitions_def=billing_periods,
+    description="Write one period's finance exports (ledger workbook, journal and aging CSVs, manifest).",
 )
 
 defs = dg.Definitions(
@@ -38,11 +45,12 @@ defs = dg.Definitions(
         *ledger.external_tables,
         billing.billing_inputs,
         billing.period_close,
+        exports.ledger_workbook,
         dbt_reference_models,
         dbt_billing_models,
     ],
     asset_checks=raw_checks,
-    jobs=[ingest_job, reference_job, bill_period_job, close_period_job],
+    jobs=[ingest_job, reference_job, bill_period_job, close_period_job, export_period_job],
     sensors=[landing_sensor],
     resources=build_resources(),
 )

@@ -1,4 +1,4 @@
-"""Resources, configured from environment variables (M2C_DATABASE_URL, M2C_LANDING_DIR, M2C_HOME)."""
+"""Resources, configured from environment variables (M2C_DATABASE_URL, M2C_LANDING_DIR, M2C_EXPORTS_DIR, M2C_HOME)."""
 
 from __future__ import annotations
 
@@ -42,6 +42,15 @@ class Landing(dg.ConfigurableResource):
         return Path(self.quarantine) if self.quarantine else settings.quarantine_dir()
 
 
+class Exports(dg.ConfigurableResource):
+    """Where finance exports are written (M2C_EXPORTS_DIR, else $M2C_HOME/exports)."""
+
+    path: str = ""
+
+    def folder(self) -> Path:
+        return Path(self.path) if self.path else settings.exports_dir()
+
+
 class Policy(dg.ConfigurableResource):
     """The operator's policy file (M2C_POLICY, else $M2C_HOME/policy.yaml, else shipped defaults)."""
 
@@ -59,6 +68,7 @@ def build_resources() -> dict[str, object]:
         "database": Database(),
         "landing": Landing(path=os.environ.get("M2C_LANDING_DIR", "")),
         "policy": Policy(path=os.environ.get("M2C_POLICY", "")),
+        "exports": Exports(path=os.environ.get("M2C_EXPORTS_DIR", "")),
         # The dbt installed beside this interpreter, whether or not the venv is on PATH.
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=str(Path(sys.executable).with_name("dbt"))),
     }

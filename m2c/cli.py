@@ -58,9 +58,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--skip-ingest", action="store_true", help="bill from what is already loaded")
     run.set_defaults(handler=cmd_run)
 
-    close = commands.add_parser("close", help="close a billing period: freeze it and store its checksum")
+    close = commands.add_parser(
+        "close", help="close a billing period: freeze it, store its checksum and write its finance exports"
+    )
     close.add_argument("period", type=period_arg)
     close.set_defaults(handler=cmd_close)
+
+    export = commands.add_parser("export", help="write a period's finance exports (ledger workbook, CSVs, manifest)")
+    export.add_argument("--period", required=True, type=period_arg)
+    export.add_argument("--out", type=Path, default=None, help="folder for <period>/ (default: $M2C_HOME/exports)")
+    export.set_defaults(handler=cmd_export)
 
     demo = commands.add_parser("demo", help="generate a sample utility and run the whole pipeline on it")
     add_sample_options(demo)
@@ -156,7 +163,7 @@ def run_job(name: str, partition_key: str | None = None) -> bool:
         print(f"  FAILED {check.asset_key.to_user_string()} {check.check_name}: {check.description or ''}")
     if not result.success:
         for event in result.all_events:
-            if event.is_failure and event.step_failure_data:
+            if event.is_step_failure:
                 print(
                     f"m2c: step {event.step_key} failed: {event.step_failure_data.error.message.strip()}",
                     file=sys.stderr,
@@ -220,18 +227,41 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_close(args: argparse.Namespace) -> int:
-    from m2c.closing import CloseError, close_period
+    from m2c.closing import CloseError, check_closable
 
     with db.connect() as conn:
         try:
-            closed = close_period(conn, args.period)
+            check_closable(conn, args.period)
         except CloseError as exc:
             print(f"m2c: cannot close {args.period}: {exc}", file=sys.stderr)
             return 1
-    print(
-        f"closed {closed.period}: {closed.invoices:,} invoices, {closed.invoice_lines:,} lines, "
-        f"total {closed.total_amount:,}, checksum {closed.checksum}"
-    )
+    if not run_job("close_period", partition_key=f"{args.period}-01"):
+        return 1
+    with db.connect() as conn:
+        invoices, lines, total, checksum = conn.execute(
+            "select invoices, invoice_lines, total_amount, checksum from billing.closed_periods where period = %s",
+            (args.period,),
+        ).fetchone()
+    print(f"closed {args.period}: {invoices:,} invoices, {lines:,} lines, total {total:,}, checksum {checksum}")
+    print(f"exports: {settings.exports_dir() / args.period}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from exports.period import ExportError, export_period
+
+    started = time.perf_counter()
+    try:
+        result = export_period(args.period, out_dir=args.out)
+    except ExportError as exc:
+        print(f"m2c: {exc}", file=sys.stderr)
+        return 1
+    print(f"exported {args.period} to {result.folder} in {time.perf_counter() - started:.1f}s")
+    for name, path in result.files.items():
+        print(f"  {name:<28}{path.stat().st_size:>14,} bytes")
+    print("control totals:")
+    for label, value in result.control_totals.items():
+        print(f"  {label:<40}{value:>18,}")
     return 0
 
 
@@ -263,13 +293,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def close_all_but_last(periods: list[str]) -> None:
-    from m2c.closing import close_period, closed_periods
+    """Close every period but the last, in order, through Dagster (which also writes their exports)."""
+    from m2c.closing import closed_periods
 
     with db.connect() as conn:
         already = closed_periods(conn)
-        for period in periods[:-1]:
-            if period not in already:
-                close_period(conn, period, closed_by="m2c demo")
+    for period in periods[:-1]:
+        if period not in already and not run_job("close_period", partition_key=f"{period}-01"):
+            raise SystemExit(1)
     print(f"closed {periods[0]} .. {periods[-2]}; {periods[-1]} stays open" if len(periods) > 1 else "")
 
 

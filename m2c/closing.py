@@ -28,26 +28,32 @@ def closed_periods(conn: psycopg.Connection) -> dict[str, str]:
     return dict(conn.execute("select period, checksum from billing.closed_periods order by period").fetchall())
 
 
+def check_closable(conn: psycopg.Connection, period: str) -> None:
+    """Raise CloseError unless `period` is billed, still open, and every earlier billed period is closed."""
+    ensure_control_schemas(conn)
+    if conn.execute("select 1 from billing.closed_periods where period = %s", (period,)).fetchone():
+        raise CloseError(f"{period} is already closed")
+    has_marts = conn.execute("select to_regclass('marts.fct_invoices') is not null").fetchone()[0]
+    if (
+        not has_marts
+        or not conn.execute("select 1 from marts.fct_invoices where period = %s limit 1", (period,)).fetchone()
+    ):
+        raise CloseError(f"{period} has not been billed: run `m2c run --through {period}` first")
+    open_before = conn.execute(
+        """select string_agg(distinct i.period, ', ' order by i.period) from marts.fct_invoices i
+           where i.period < %s and not exists (select 1 from billing.closed_periods c where c.period = i.period)""",
+        (period,),
+    ).fetchone()[0]
+    if open_before:
+        raise CloseError(f"close earlier periods first: {open_before} still open")
+
+
 def close_period(conn: psycopg.Connection, period: str, closed_by: str | None = None) -> ClosedPeriod:
     """Close `period`: it must be billed, and every earlier billed period must be closed already."""
     ensure_control_schemas(conn)
     with conn.transaction():
         conn.execute("lock table billing.closed_periods in exclusive mode")
-        if conn.execute("select 1 from billing.closed_periods where period = %s", (period,)).fetchone():
-            raise CloseError(f"{period} is already closed")
-        has_marts = conn.execute("select to_regclass('marts.fct_invoices') is not null").fetchone()[0]
-        if (
-            not has_marts
-            or not conn.execute("select 1 from marts.fct_invoices where period = %s limit 1", (period,)).fetchone()
-        ):
-            raise CloseError(f"{period} has not been billed: run `m2c run --through {period}` first")
-        open_before = conn.execute(
-            """select string_agg(distinct i.period, ', ' order by i.period) from marts.fct_invoices i
-               where i.period < %s and not exists (select 1 from billing.closed_periods c where c.period = i.period)""",
-            (period,),
-        ).fetchone()[0]
-        if open_before:
-            raise CloseError(f"close earlier periods first: {open_before} still open")
+        check_closable(conn, period)
         invoices, lines, total = conn.execute(
             """select (select count(*) from marts.fct_invoices where period = %(p)s),
                       (select count(*) from marts.fct_invoice_lines where period = %(p)s),

@@ -22,6 +22,10 @@ def test_demo_runs_twice_on_the_same_database(tmp_path: Path) -> None:
         assert "rows per layer" in first.stdout and "marts" in first.stdout
         assert "billing:" in first.stdout and "2024-03" in first.stdout
         assert "closed 2024-01 .. 2024-02; 2024-03 stays open" in first.stdout
+        assert "collections and arrears:" in first.stdout and "UNBALANCED" not in first.stdout
+        for period in ("2024-01", "2024-02"):  # closing through Dagster wrote the closed periods' exports
+            assert (tmp_path / "exports" / period / f"ledger_{period}.xlsx").is_file()
+        assert not (tmp_path / "exports" / "2024-03").exists()
         pid = (tmp_path / "pg" / "postmaster.pid").read_text().split()[0]
         second = subprocess.run(
             [*m2c, "demo", "--accounts", "40", "--months", "3"], env=env, capture_output=True, text=True, timeout=600

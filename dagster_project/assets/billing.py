@@ -9,6 +9,7 @@ from ingestion.quality import SUITES, run_suite
 from m2c import closing, db
 
 BILLING_INPUTS = dg.AssetKey(["billing", "inputs"])
+PERIOD_CLOSE = dg.AssetKey(["billing", "period_close"])
 GATE_SUITES = ("readings", "interval_readings", "payments")
 
 
@@ -43,15 +44,18 @@ def billing_inputs(context: dg.AssetExecutionContext, database: Database):
 
 
 @dg.asset(
-    key=["billing", "period_close"],
+    key=PERIOD_CLOSE,
     group_name="billing",
     partitions_def=billing_periods,
     backfill_policy=ONE_PERIOD_PER_RUN,
-    deps=[dg.AssetKey(["marts", "fct_invoices"]), dg.AssetKey(["marts", "fct_invoice_lines"])],
+    deps=[
+        dg.AssetKey(["marts", name])
+        for name in ("fct_invoices", "fct_invoice_lines", "fct_payment_allocations", "fct_gl_journal")
+    ],
     kinds={"postgres"},
 )
 def period_close(context: dg.AssetExecutionContext, database: Database) -> dg.MaterializeResult:
-    """Close the period: freeze its invoices and lines and store their checksum."""
+    """Close the period: freeze its invoices, lines, allocations and journal and store their checksum."""
     with database.connect() as conn:
         closed = closing.close_period(conn, context.partition_key[:7], closed_by="dagster")
     return dg.MaterializeResult(

@@ -1,0 +1,218 @@
+"""What each sheet of the ledger workbook holds: its columns and the marts query behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str = "text"  # text, date, datetime, money, int
+    width: int = 14
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    query: str
+    columns: tuple[Column, ...]
+    totals: bool = False  # append a totals row summing the money columns
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def currency_index(self) -> int | None:
+        headers = [c.header for c in self.columns]
+        return headers.index("Currency") if "Currency" in headers else None
+
+
+def money(header: str, width: int = 15) -> Column:
+    return Column(header, "money", width)
+
+
+BUCKETS = ("current", "1-30", "31-60", "61-90", "91-180", "181-365", "365+")
+
+JOURNAL = Sheet(
+    "Journal",
+    """select entry_id, line_no, entry_date, account_code, account_name, description, debit, credit, currency,
+              source_type, source_id, account_id
+       from marts.fct_gl_journal where period = %(period)s
+       order by entry_date, entry_id, line_no""",
+    (
+        Column("Entry", width=34),
+        Column("Line", "int", 6),
+        Column("Date", "date", 11),
+        Column("Account", width=9),
+        Column("Account name", width=22),
+        Column("Description", width=40),
+        money("Debit"),
+        money("Credit"),
+        Column("Currency", width=9),
+        Column("Source", width=12),
+        Column("Source id", width=24),
+        Column("Customer account", width=16),
+    ),
+    totals=True,
+)
+
+TRIAL_BALANCE = Sheet(
+    "Trial Balance",
+    """select account_code, account_name, currency, opening_balance, debit, credit, closing_balance
+       from marts.rpt_trial_balance where period = %(period)s
+       order by currency, account_code""",
+    (
+        Column("Account", width=9),
+        Column("Account name", width=24),
+        Column("Currency", width=9),
+        money("Opening (Dr+)", 16),
+        money("Debit", 16),
+        money("Credit", 16),
+        money("Closing (Dr+)", 16),
+    ),
+    totals=True,
+)
+
+AR_SUBLEDGER = Sheet(
+    "AR Subledger",
+    """select s.account_id, a.customer_name, a.customer_class, s.currency, s.opening_amount, s.billed_amount,
+              s.late_charge_amount, s.paid_amount, s.reopened_amount, s.written_off_amount, s.closing_amount,
+              s.recovered_amount, s.credit_balance_amount
+       from marts.rpt_ar_subledger as s
+       left join marts.dim_accounts as a on s.account_id = a.account_id
+       where s.period = %(period)s
+       order by s.currency, s.account_id""",
+    (
+        Column("Account", width=12),
+        Column("Customer", width=26),
+        Column("Class", width=12),
+        Column("Currency", width=9),
+        money("Opening"),
+        money("Billed"),
+        money("Late charges"),
+        money("Paid"),
+        money("Adjustments (reversals)", 18),
+        money("Written off"),
+        money("Closing"),
+        money("Recovered"),
+        money("Credit held"),
+    ),
+    totals=True,
+)
+
+AGING = Sheet(
+    "Aging",
+    """with per_account as (
+           select account_id, currency,
+                  {buckets},
+                  sum(open_amount) as total_amount
+           from marts.rpt_ar_aging where period = %(period)s
+           group by account_id, currency
+       )
+       select case
+                  when grouping(a.customer_class) = 1 then 'Total'
+                  when grouping(p.account_id) = 1 then 'Subtotal ' || coalesce(a.customer_class, 'unknown')
+                  else p.account_id
+              end,
+              case when grouping(p.account_id) = 0 then min(a.customer_name) end,
+              a.customer_class, p.currency,
+              {bucket_sums},
+              sum(p.total_amount)
+       from per_account as p
+       left join marts.dim_accounts as a on p.account_id = a.account_id
+       group by grouping sets ((p.currency, a.customer_class, p.account_id), (p.currency, a.customer_class),
+                               (p.currency))
+       order by p.currency, grouping(a.customer_class), a.customer_class, grouping(p.account_id),
+                p.account_id""".format(
+        buckets=",\n                  ".join(
+            f"coalesce(sum(open_amount) filter (where aging_bucket = '{b}'), 0) as b{i}" for i, b in enumerate(BUCKETS)
+        ),
+        bucket_sums=", ".join(f"sum(p.b{i})" for i in range(len(BUCKETS))),
+    ),
+    (
+        Column("Account", width=22),
+        Column("Customer", width=26),
+        Column("Class", width=12),
+        Column("Currency", width=9),
+        *(money("Current" if b == "current" else f"{b} days", 13) for b in BUCKETS),
+        money("Total"),
+    ),
+    notes=("Subtotals per customer class and a total per currency; days past due at the period end.",),
+)
+
+INVOICE_REGISTER = Sheet(
+    "Invoice Register",
+    """select i.invoice_id, i.account_id, a.customer_name, i.bill_date, i.due_date, i.status, i.currency,
+              i.subtotal_amount, i.levy_amount, i.vat_amount, i.total_amount, i.carried_forward_amount,
+              i.line_count, i.review_reason
+       from marts.fct_invoices as i
+       left join marts.dim_accounts as a on i.account_id = a.account_id
+       where i.period = %(period)s
+       order by i.invoice_id""",
+    (
+        Column("Invoice", width=22),
+        Column("Account", width=12),
+        Column("Customer", width=26),
+        Column("Bill date", "date", 11),
+        Column("Due date", "date", 11),
+        Column("Status", width=15),
+        Column("Currency", width=9),
+        money("Subtotal"),
+        money("Levy"),
+        money("VAT"),
+        money("Total"),
+        money("Carried in"),
+        Column("Lines", "int", 7),
+        Column("Review reason", width=40),
+    ),
+    totals=True,
+    notes=("Held and carried-forward invoices are listed but are not receivables until issued.",),
+)
+
+CASH_RECEIPTS = Sheet(
+    "Cash Receipts",
+    """select payment_id, paid_on, entry_kind, channel, account_id, reference, payer_name, match_method, currency,
+              case when entry_kind = 'reversal' then -amount else amount end, allocated_amount, credit_amount,
+              status, reversed_payment_id
+       from marts.fct_payments where period = %(period)s
+       order by paid_on, payment_id""",
+    (
+        Column("Payment", width=26),
+        Column("Value date", "date", 11),
+        Column("Kind", width=9),
+        Column("Channel", width=14),
+        Column("Account", width=12),
+        Column("Reference", width=26),
+        Column("Payer", width=22),
+        Column("Matched by", width=15),
+        Column("Currency", width=9),
+        money("Amount"),
+        money("Applied"),
+        money("Left as credit"),
+        Column("Status", width=13),
+        Column("Reverses", width=26),
+    ),
+    totals=True,
+)
+
+UNAPPLIED_CASH = Sheet(
+    "Unapplied Cash",
+    """select payment_id, paid_on, currency, unapplied_amount, payment_amount, channel, reference, payer_name,
+              remittance_text, review_reason
+       from marts.exc_unapplied_payments where period = %(period)s
+       order by paid_on, payment_id""",
+    (
+        Column("Payment", width=26),
+        Column("Value date", "date", 11),
+        Column("Currency", width=9),
+        money("Unapplied"),
+        money("Payment amount"),
+        Column("Channel", width=14),
+        Column("Reference", width=26),
+        Column("Payer", width=22),
+        Column("Remittance text", width=34),
+        Column("Why it is here", width=40),
+    ),
+    totals=True,
+)
+
+SHEETS = (JOURNAL, TRIAL_BALANCE, AR_SUBLEDGER, AGING, INVOICE_REGISTER, CASH_RECEIPTS, UNAPPLIED_CASH)
