@@ -25,6 +25,22 @@ meters as (
     select * from {{ ref('int_meters_deduplicated') }}
 ),
 
+-- Each meter's current service point (its latest install), joined by hash: a lateral lookup per flag
+-- would scan the materialised meters CTE once per flag (measured: 120 s at 100,000 accounts).
+meter_service_points as (
+    select distinct on (meter_id)
+        meter_id,
+        service_point_id
+    from meters
+    order by meter_id asc, installed_on desc
+),
+
+reading_decisions as (
+    select distinct on (meter_id, read_at) *
+    from {{ ref('stg_review__reading_decisions') }}
+    order by meter_id asc, read_at asc, decided_at desc, decision_id desc
+),
+
 read_flags as (
     select
         flag.name as flag,
@@ -159,18 +175,19 @@ final as (
         {{ period() }} as period,
         all_flags.flag,
         all_flags.meter_id,
-        meters.service_point_id,
+        meter_service_points.service_point_id,
         all_flags.read_at,
         all_flags.reading,
         all_flags.units,
-        all_flags.reason
+        all_flags.reason,
+        reading_decisions.decision,
+        reading_decisions.reviewer as decided_by,
+        reading_decisions.decided_at
     from all_flags
-    left join lateral (
-        select meters.service_point_id from meters
-        where meters.meter_id = all_flags.meter_id
-        order by meters.installed_on desc
-        limit 1
-    ) as meters on true
+    left join reading_decisions
+        on all_flags.meter_id = reading_decisions.meter_id and all_flags.read_at = reading_decisions.read_at
+    left join meter_service_points
+        on all_flags.meter_id = meter_service_points.meter_id
     where {{ period_is_open() }}
 )
 
