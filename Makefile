@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint format ui install clean-var
+.PHONY: demo test lint format ui apps browser install clean-var
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,8 +17,16 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/m2c demo
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/pytest
+
+# Headless Chromium for the one real-browser test (Debian packages; needs root or sudo, else skipped).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
+	  echo "chromium could not be installed: the browser test will be skipped"; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -31,6 +39,9 @@ format: $(STAMP)
 
 ui: $(STAMP)
 	$(BIN)/m2c ui
+
+apps: $(STAMP)
+	$(BIN)/m2c apps
 
 # Stops the embedded database and deletes var/ (all local data, run history and exports).
 clean-var: $(STAMP)

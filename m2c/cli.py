@@ -73,6 +73,29 @@ def build_parser() -> argparse.ArgumentParser:
     add_sample_options(demo)
     demo.set_defaults(handler=cmd_demo)
 
+    poll = commands.add_parser("poll", help="poll the registry's AMR meters over Modbus TCP now (through Dagster)")
+    poll.add_argument(
+        "--simulate",
+        type=int,
+        default=0,
+        metavar="N",
+        help="first put N of the registry's meters behind a local Modbus simulator (2 of them misbehave)",
+    )
+    poll.set_defaults(handler=cmd_poll)
+
+    apps = commands.add_parser("apps", help="serve the Streamlit apps (executive analysis, exception review)")
+    apps.add_argument("--port", type=int, default=8501)
+    apps.add_argument("--address", default="127.0.0.1", help="interface to listen on (default: loopback only)")
+    apps.set_defaults(handler=cmd_apps)
+
+    bench = commands.add_parser("bench", help="time one month's meter-to-cash cycle at a chosen scale")
+    bench.add_argument("--accounts", type=int, default=10_000)
+    bench.add_argument("--months", type=int, default=3, help="months generated; all but the last are billed first")
+    bench.add_argument("--interval-meters", type=int, default=100, help="meters with 15-minute reads")
+    bench.add_argument("--json", type=Path, default=None, help="where to write the results (default: var/bench/)")
+    bench.add_argument("--keep", action="store_true", help="keep the scratch folder and database")
+    bench.set_defaults(handler=cmd_bench)
+
     ui = commands.add_parser("ui", help="open the Dagster UI (dagster dev) on this project")
     ui.add_argument("--port", type=int, default=3000)
     ui.set_defaults(handler=cmd_ui)
@@ -282,6 +305,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not bill_periods(periods[0], periods[-1]):
         return 1
     close_all_but_last(periods)
+    args.simulate = 20
+    print("polling a simulated AMR fleet of 20 meters ...")
+    if cmd_poll(args):
+        return 1
     print_ingest_summary()
     print_layer_summary()
     print_billing_summary()
@@ -323,6 +350,69 @@ def print_layer_summary() -> None:
 
     with db.connect() as conn:
         print(layer_summary(conn))
+
+
+def cmd_poll(args: argparse.Namespace) -> int:
+    if not args.simulate:
+        return 0 if run_job("poll_meters") and print_poll_summary() else 1
+    from ingestion.loader import ingest_file
+    from m2c.amr_simulator import SimulatorThread, fleet_from_registry, write_fleet_registry
+
+    with db.connect() as conn:
+        meters, registry = fleet_from_registry(conn, args.simulate)
+    if not meters:
+        print("m2c: no electricity or water meters in the registry to simulate: ingest a sample first", file=sys.stderr)
+        return 1
+    with SimulatorThread(meters) as simulator:
+        path = write_fleet_registry(settings.landing_dir(), simulator, registry)
+        with db.connect() as conn:
+            ingest_file(conn, settings.landing_dir(), "meters", path)
+        print(f"simulating {len(meters)} AMR meters on 127.0.0.1 ports {sorted({m.port for m in meters})}")
+        ok = run_job("poll_meters")
+    return 0 if ok and print_poll_summary() else 1
+
+
+def print_poll_summary() -> bool:
+    from m2c.report import amr_summary
+
+    with db.connect() as conn:
+        print(amr_summary(conn))
+    return True
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from m2c.bench import run, table
+
+    result = run(args.accounts, args.months, args.interval_meters, args.json, args.keep)
+    print(table(result))
+    print(f"results: {result['json_path']}")
+    mismatched = result["baseline"]["invoices_compared"] - result["baseline"]["invoices_matching"]
+    if mismatched:
+        print(f"m2c: {mismatched} invoice totals differ from the pandas baseline", file=sys.stderr)
+    return 1 if mismatched else 0
+
+
+def cmd_apps(args: argparse.Namespace) -> int:
+    url = db.database_url()
+    env = {**os.environ, "M2C_DATABASE_URL": url}
+    main_script = Path(__file__).resolve().parent.parent / "apps" / "main.py"
+    command = [
+        str(Path(sys.executable).with_name("streamlit")),
+        "run",
+        str(main_script),
+        "--server.address",
+        args.address,
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "viewer",
+    ]
+    print(f"apps on http://{args.address}:{args.port}  (database {db.describe(url)}; Ctrl-C stops)")
+    return subprocess.call(command, env=env)
 
 
 def cmd_ui(args: argparse.Namespace) -> int:

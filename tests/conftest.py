@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 _HOME = Path(tempfile.mkdtemp(prefix="m2c-test-"))
@@ -61,3 +62,38 @@ def fresh_db(server_url: str) -> Iterator[str]:
 def conn(fresh_db: str) -> Iterator[psycopg.Connection]:
     with psycopg.connect(fresh_db) as connection:
         yield connection
+
+
+@dataclass(frozen=True)
+class AppData:
+    url: str
+    policy: Path  # re-runs must bill with the same policy
+
+
+@pytest.fixture(scope="session")
+def app_data(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> AppData:
+    """Four billed months of a small utility for the apps, with every review queue non-empty: a lower
+    high-bill factor holds bills, low dunning thresholds make write-off candidates, a desk payment
+    with a reference nobody can match is unapplied cash."""
+    from m2c.generator import generate
+    from tests.helpers import environment, run_job
+
+    url = create_database(server_url, "apps")
+    root = tmp_path_factory.mktemp("apps")
+    generate(root / "landing", accounts=150, months=4, seed=3, interval_meters=0)
+    (root / "landing" / "payments" / "desk_2024-04.csv").write_text(
+        "payment_id,paid_at,amount,currency,channel,reference,reversal_of\n"
+        "DESK9,2024-04-03,42.00,EUR,counter,for Mum,\n"
+    )
+    policy = root / "policy.yaml"
+    policy.write_text(
+        "high_bill_factor: 1.3\n"
+        "dunning_days: {reminder: 5, warning: 10, disconnection_notice: 20, disconnection: 25, "
+        "write_off_candidate: 30}\n"
+    )
+    with environment(M2C_POLICY=str(policy)):
+        assert run_job("ingest_landing", url, landing=root / "landing")
+        assert run_job("build_reference_models", url)
+        for period in ("2024-01", "2024-02", "2024-03", "2024-04"):
+            assert run_job("bill_period", url, partition_key=f"{period}-01")
+    return AppData(url, policy)

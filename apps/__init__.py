@@ -1,0 +1,1 @@
+"""Streamlit apps: executive analysis and exception review over the marts (`m2c apps`)."""

@@ -1,0 +1,80 @@
+"""Arrears and aging: buckets over time, the arrears trend, the dunning funnel and the top debtors."""
+
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+from apps import data, filters
+from apps.components import chart, downloads
+
+BUCKETS = {
+    "bucket_current_amount": "current",
+    "bucket_1_30_amount": "1-30",
+    "bucket_31_60_amount": "31-60",
+    "bucket_61_90_amount": "61-90",
+    "bucket_91_180_amount": "91-180",
+    "bucket_181_365_amount": "181-365",
+    "bucket_365_plus_amount": "365+",
+}
+STAGES = ["reminder", "warning", "disconnection_notice", "disconnection", "write_off_candidate"]
+
+selected = filters.current()
+st.title("Arrears and aging")
+where, params = selected.where(service=None)
+monthly = data.numeric(
+    data.query(
+        f"""select period, {", ".join(f"sum({c}) as {c}" for c in BUCKETS)},
+                   sum(closing_ar_amount) as closing_ar, sum(over_90_days_amount) as over_90_days,
+                   sum(collected_amount) as collected, sum(accounts_in_arrears) as accounts_in_arrears,
+                   {", ".join(f"sum({s}_accounts) as {s}" for s in STAGES)}
+            from marts.agg_receivables_monthly where {where} group by period order by period""",
+        params,
+    )
+)
+if monthly.empty:
+    st.info("No receivables in the selected periods.")
+    st.stop()
+
+aging = monthly.melt(id_vars="period", value_vars=list(BUCKETS), var_name="bucket", value_name="open_amount")
+aging["bucket"] = aging["bucket"].map(BUCKETS)
+chart(
+    px.bar(
+        aging,
+        x="period",
+        y="open_amount",
+        color="bucket",
+        title="Receivables by age at each period end",
+        category_orders={"bucket": list(BUCKETS.values())},
+    ),
+    aging,
+    "aging_over_time",
+)
+
+trend = monthly[["period", "closing_ar", "over_90_days", "collected", "accounts_in_arrears"]]
+chart(
+    px.line(trend, x="period", y=["closing_ar", "over_90_days", "collected"], markers=True, title="Arrears trend"),
+    trend,
+    "arrears_trend",
+)
+
+last = monthly.iloc[-1]
+funnel = monthly[["period", *STAGES]].tail(1).melt(id_vars="period", var_name="stage", value_name="accounts")
+figure = go.Figure(go.Funnel(y=[s.replace("_", " ") for s in STAGES], x=[last[s] for s in STAGES]))
+figure.update_layout(title=f"Dunning stages at {last['period']} (accounts)")
+chart(figure, funnel, "dunning_funnel")
+
+st.subheader(f"Top debtors at {selected.last}")
+debtor_where, debtor_params = selected.where(
+    service=None, customer_class="a.customer_class", district="a.district", period="d.period"
+)
+debtor_where = debtor_where.replace("d.period between :first and :last", "d.period = :last")
+debtors = data.query(
+    f"""select d.account_id, a.customer_name, a.customer_class, a.district, d.open_amount, d.overdue_amount,
+               d.days_past_due, d.dunning_stage, d.currency
+        from marts.fct_dunning_stages as d left join marts.dim_accounts as a on d.account_id = a.account_id
+        where {debtor_where} and d.overdue_amount > 0
+        order by d.overdue_amount desc limit 20""",
+    debtor_params,
+)
+st.dataframe(debtors, hide_index=True, width="stretch")
+downloads(debtors, "top_debtors")

@@ -1,0 +1,59 @@
+"""Sales and usage by month: by service, customer class, district or tariff, and year over year."""
+
+import plotly.express as px
+import streamlit as st
+
+from apps import data, filters
+from apps.components import chart
+
+selected = filters.current()
+st.title("Sales and usage")
+dimension = st.radio(
+    "Split by",
+    ["service", "customer_class", "district", "tariff_code"],
+    horizontal=True,
+    key="trend_dimension",
+    format_func=lambda name: name.replace("_", " ").replace("code", "").strip().capitalize(),
+)
+where, params = selected.where()
+sales = data.numeric(
+    data.query(
+        f"""select period, {dimension}, sum(revenue_amount) as revenue, sum(billed_amount) as billed_incl_taxes
+            from marts.agg_sales_monthly where {where} and tariff_code <> 'taxes'
+            group by period, {dimension} order by period, {dimension}""",
+        params,
+    )
+)
+chart(
+    px.bar(sales, x="period", y="revenue", color=dimension, title=f"Billed revenue by {dimension.replace('_', ' ')}"),
+    sales,
+    f"revenue_by_{dimension}",
+)
+
+usage = data.numeric(
+    data.query(
+        f"""select period, service, min(unit) as unit, sum(usage_units) as usage_units
+            from marts.agg_sales_monthly where {where} and tariff_code <> 'taxes'
+            group by period, service order by period, service""",
+        params,
+    )
+)
+figure = px.line(usage, x="period", y="usage_units", color="service", markers=True, title="Billed usage by service")
+figure.update_yaxes(title="units (kWh, m³, MWh … by service)")
+chart(figure, usage, "usage_by_service")
+
+yearly_where, yearly_params = selected.where(period="period")
+yearly_where = yearly_where.replace("period between :first and :last", "true")
+yoy = data.numeric(
+    data.query(
+        f"""select substr(period, 1, 4) as year, substr(period, 6, 2) as month, sum(revenue_amount) as revenue
+            from marts.agg_sales_monthly where {yearly_where}
+            group by 1, 2 order by 1, 2""",
+        yearly_params,
+    )
+)
+chart(
+    px.line(yoy, x="month", y="revenue", color="year", markers=True, title="Billed revenue, year over year"),
+    yoy,
+    "revenue_year_over_year",
+)
