@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from dagster_project.assets import bank, billing, cis, exports, ledger, meter_reads, tariffs
+from dagster_project.assets import amr, bank, billing, cis, exports, ledger, meter_reads, tariffs
 from dagster_project.assets.dbt import dbt_billing_models, dbt_reference_models
 from dagster_project.checks import raw_checks
 from dagster_project.partitions import billing_periods
@@ -46,11 +46,13 @@ defs = dg.Definitions(
         billing.billing_inputs,
         billing.period_close,
         exports.ledger_workbook,
+        amr.amr_polls,
         dbt_reference_models,
         dbt_billing_models,
     ],
     asset_checks=raw_checks,
-    jobs=[ingest_job, reference_job, bill_period_job, close_period_job, export_period_job],
+    jobs=[ingest_job, reference_job, bill_period_job, close_period_job, export_period_job, amr.poll_meters_job],
+    schedules=[amr.amr_schedule],
     sensors=[landing_sensor],
     resources=build_resources(),
 )

@@ -191,5 +191,6 @@ FOLDERS: dict[str, tuple[str, ...]] = {
     "tariffs": ("tariff_versions", "tariff_blocks"),
     "readings": ("readings",),
     "readings/interval": ("interval_readings",),
+    "readings/amr": ("readings",),
     "payments": ("payments",),
 }

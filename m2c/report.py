@@ -90,3 +90,22 @@ def collections_summary(conn: psycopg.Connection) -> str:
             + f"  {currency} {'balanced' if balanced else 'UNBALANCED'}"
         )
     return "\n".join(lines)
+
+
+def amr_summary(conn: psycopg.Connection) -> str:
+    """The latest AMR poll run: meters read, failures and their reasons."""
+    if not conn.execute("select to_regclass('raw.amr_polls') is not null").fetchone()[0]:
+        return "AMR: no poll has run yet"
+    started, total, read = conn.execute(
+        """select run_started_at, count(*), count(*) filter (where status = 'ok')
+           from raw.amr_polls where run_started_at = (select max(run_started_at) from raw.amr_polls)
+           group by run_started_at"""
+    ).fetchone()
+    lines = [f"\nAMR poll {started:%Y-%m-%d %H:%M:%S} UTC: {read:,} of {total:,} meters read"]
+    failures = conn.execute(
+        """select meter_id, reason from raw.amr_polls
+           where run_started_at = %s and status = 'failed' order by meter_id limit 10""",
+        (started,),
+    ).fetchall()
+    lines += [f"  failed {meter}: {reason}" for meter, reason in failures]
+    return "\n".join(lines)

@@ -11,19 +11,19 @@ from ingestion.loader import FileResult, ingest_landing
 
 
 def ingest_folder(
-    context: dg.AssetExecutionContext, database: Database, landing: Landing, policy: Policy, folder: str
+    context: dg.AssetExecutionContext, database: Database, landing: Landing, policy: Policy, *folders: str
 ) -> Iterator[dg.MaterializeResult]:
     with database.connect() as conn:
         results = ingest_landing(
             conn,
             landing.folder(),
-            [folder],
+            list(folders),
             quarantine=landing.quarantine_folder(),
             timezone_name=policy.load()["timezone"],
         )
     for result in results:
         if result.status == "quarantined":
-            context.log.warning(f"quarantined {folder}/{result.file_name}: {result.reason}")
+            context.log.warning(f"quarantined {result.folder}/{result.file_name}: {result.reason}")
     for key in context.selected_asset_keys:
         yield dg.MaterializeResult(asset_key=key, metadata=file_metadata(results, key.path[-1]))
 

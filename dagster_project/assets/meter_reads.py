@@ -10,8 +10,8 @@ GROUP = "meter_reads"
 
 @dg.asset(key=["raw", "readings"], group_name=GROUP, kinds={"postgres", "csv", "xlsx"})
 def readings(context: dg.AssetExecutionContext, database: Database, landing: Landing, policy: Policy):
-    """Cumulative register readings landed in readings/ (CSV and xlsx)."""
-    yield from ingest_folder(context, database, landing, policy, "readings")
+    """Cumulative register readings landed in readings/ (CSV and xlsx) and AMR exports in readings/amr/."""
+    yield from ingest_folder(context, database, landing, policy, "readings", "readings/amr")
 
 
 @dg.asset(key=["raw", "interval_readings"], group_name=GROUP, kinds={"postgres", "csv"})
