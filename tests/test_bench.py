@@ -1,0 +1,27 @@
+"""`m2c bench` at 10,000 accounts as a smoke test: it completes and the SQL invoice totals equal the pandas
+baseline's. Timings are reported by the command, never asserted."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from m2c.bench import run, table
+
+
+def test_bench_smoke_matches_the_pandas_baseline(server_url: str, tmp_path: Path) -> None:
+    result = run(accounts=10_000, months=2, interval_meters=50, out=tmp_path / "bench.json", keep=False)
+    stages = {stage["name"] for stage in result["stages"]}
+    assert {
+        "ingest interval reads",
+        "VEE + usage",
+        "charges + invoices",
+        "payments + aging + ledger",
+        "exports",
+        "period close",
+    } <= stages
+    base = result["baseline"]
+    assert base["invoices_compared"] > 5_000
+    assert base["invoices_matching"] == base["invoices_compared"], base["mismatches"]
+    assert json.loads((tmp_path / "bench.json").read_text())["accounts"] == 10_000
+    assert "pandas baseline" in table(result)
