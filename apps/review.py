@@ -16,8 +16,14 @@ def queue_period(table: str) -> str | None:
     return st.selectbox("Period", periods, key=f"period_{table}")
 
 
+SHOWN_ROWS = 500
+
+
 def pick(queue: pd.DataFrame, key: str, label: str) -> pd.Series:
-    """Show the queue and let the reviewer pick one row of it."""
+    """Show (the first rows of) the queue and let the reviewer pick one row of it."""
+    if len(queue) > SHOWN_ROWS:
+        st.caption(f"Showing the first {SHOWN_ROWS:,}; narrow the queue to see the rest.")
+        queue = queue.head(SHOWN_ROWS)
     st.dataframe(queue, hide_index=True, width="stretch")
     index = st.selectbox(
         label, range(len(queue)), format_func=lambda i: " · ".join(str(v) for v in queue.iloc[i, :3]), key=key
