@@ -31,6 +31,15 @@ def pick(queue: pd.DataFrame, key: str, label: str) -> pd.Series:
     return queue.iloc[index]
 
 
+def choice_form(name: str, actions: dict[str, str]) -> tuple[str, str, bool]:
+    """A decision form: one of `actions` (value -> label) and a reason; returns (action, reason, submitted)."""
+    with st.form(f"{name}_decision"):
+        action = st.radio("Decision", list(actions), horizontal=True, key=f"{name}_action", format_func=actions.get)
+        reason = st.text_input("Reason", key=f"{name}_reason")
+        submitted = st.form_submit_button("Save decision")
+    return action, reason, submitted
+
+
 def save(sql: str, params: dict, done: str) -> bool:
     """Insert a decision with the reviewer's name; decisions are never updated, the latest one applies."""
     reviewer = identity.current()

@@ -28,16 +28,7 @@ recent = data.query(
 )
 st.markdown("The account's recent invoices")
 st.dataframe(recent, hide_index=True, width="stretch")
-with st.form("bill_decision"):
-    action = st.radio(
-        "Decision",
-        ["release", "hold"],
-        horizontal=True,
-        key="bill_action",
-        format_func=lambda a: "Release (issue it)" if a == "release" else "Keep holding",
-    )
-    reason = st.text_input("Reason", key="bill_reason")
-    submitted = st.form_submit_button("Save decision")
+action, reason, submitted = review.choice_form("bill", {"release": "Release (issue it)", "hold": "Keep holding"})
 if submitted:
     review.save(
         """insert into review.bill_decisions (invoice_id, action, reviewer, reason)

@@ -31,16 +31,7 @@ items = data.query(
 )
 st.markdown(f"Open items of **{row['account_id']}** at the end of {period}")
 st.dataframe(items, hide_index=True, width="stretch")
-with st.form("write_off_decision"):
-    action = st.radio(
-        "Decision",
-        ["approve", "reject"],
-        horizontal=True,
-        key="write_off_action",
-        format_func=lambda a: "Approve the write-off" if a == "approve" else "Reject",
-    )
-    reason = st.text_input("Reason", key="write_off_reason")
-    submitted = st.form_submit_button("Save decision")
+action, reason, submitted = review.choice_form("write_off", {"approve": "Approve the write-off", "reject": "Reject"})
 if submitted:
     review.save(
         """insert into review.write_off_decisions (account_id, action, reviewer, reason)
