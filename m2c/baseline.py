@@ -31,12 +31,12 @@ class BaselineResult:
     mismatches: list[tuple[str, Decimal, Decimal]]
 
 
-def part_charges(part: pd.Series, blocks: pd.DataFrame) -> Decimal:
-    """Σ of a part's rounded charge lines, top-up included."""
+def part_charges(part: pd.Series, blocks: list) -> Decimal:
+    """Σ of a part's rounded charge lines, top-up included (`blocks`: the tariff's blocks for its season)."""
     units, scale, decimals = part.units, part.scale_factor, int(part.currency_decimals)
     subtotal = Decimal(0)
-    basic = blocks.iloc[0].basic_charge if len(blocks) else None  # block 1 unless a higher block is reached
-    for block in blocks.itertuples():
+    basic = blocks[0].basic_charge if blocks else None  # block 1 unless a higher block is reached
+    for block in blocks:
         low = block.from_units * scale
         high = None if block.to_units is None or pd.isna(block.to_units) else block.to_units * scale
         in_block = min(max(units - low, Decimal(0)), (high - low) if high is not None else max(units - low, 0))
@@ -66,14 +66,15 @@ def compute(conn: psycopg.Connection, period: str) -> pd.DataFrame:
     )
     blocks = frame(conn, "select * from marts.dim_tariff_blocks order by tariff_code, effective_from, block_no")
     accounts = frame(conn, "select account_id, billing_account_id from marts.dim_accounts")
-    grouped = {key: group for key, group in blocks.groupby(["tariff_code", "effective_from", "season"])}
+    applicable: dict[tuple, list] = {}
+    for block in blocks.itertuples():
+        for season in ("summer", "winter") if block.season == "all" else (block.season,):
+            applicable.setdefault((block.tariff_code, block.effective_from, season), []).append(block)
+    for key in applicable:
+        applicable[key].sort(key=lambda block: block.block_no)
 
     def charges(part: pd.Series) -> Decimal:
-        key = (part.tariff_code, part.tariff_effective_from)
-        applicable = pd.concat(
-            [grouped.get((*key, "all"), blocks.iloc[0:0]), grouped.get((*key, part.season), blocks.iloc[0:0])]
-        ).sort_values("block_no")
-        return part_charges(part, applicable)
+        return part_charges(part, applicable.get((part.tariff_code, part.tariff_effective_from, part.season), []))
 
     parts["subtotal"] = parts.apply(charges, axis=1)
     parts = parts.merge(accounts, on="account_id", how="left")
