@@ -60,9 +60,9 @@ def billing_summary(conn: psycopg.Connection) -> str:
            from marts.fct_invoices i left join billing.closed_periods c on c.period = i.period
            group by i.period, c.period order by i.period"""
     ).fetchall()
-    lines = ["\nbilling:", f"  {'period':<9}{'issued':>8}{'held':>6}{'carried':>9}{'billed':>16}  closed"]
+    lines = ["\nbilling:", f"  {'period':<9}{'issued':>8}{'held':>6}{'carried':>9}{'billed':>18}  closed"]
     lines += [
-        f"  {p:<9}{issued:>8,}{held:>6,}{carried:>9,}{total:>12,.2f} {cur or '':<3}  {'yes' if closed else 'open'}"
+        f"  {p:<9}{issued:>8,}{held:>6,}{carried:>9,}{total:>14,.2f} {cur or '':<3}  {'yes' if closed else 'open'}"
         for p, issued, held, carried, total, cur, closed in rows
     ]
     flags = conn.execute("select flag, count(*) from marts.exc_reading_anomalies group by 1 order by 2 desc").fetchall()
