@@ -354,7 +354,7 @@ def print_layer_summary() -> None:
 
 def cmd_poll(args: argparse.Namespace) -> int:
     if not args.simulate:
-        return 0 if run_job("poll_meters") and print_poll_summary() else 1
+        return poll_and_report()
     from ingestion.loader import ingest_file
     from m2c.amr_simulator import SimulatorThread, fleet_from_registry, write_fleet_registry
 
@@ -368,16 +368,18 @@ def cmd_poll(args: argparse.Namespace) -> int:
         with db.connect() as conn:
             ingest_file(conn, settings.landing_dir(), "meters", path)
         print(f"simulating {len(meters)} AMR meters on 127.0.0.1 ports {sorted({m.port for m in meters})}")
-        ok = run_job("poll_meters")
-    return 0 if ok and print_poll_summary() else 1
+        return poll_and_report()
 
 
-def print_poll_summary() -> bool:
+def poll_and_report() -> int:
+    """Run the poll job and print what the latest poll read and why meters failed."""
     from m2c.report import amr_summary
 
+    if not run_job("poll_meters"):
+        return 1
     with db.connect() as conn:
         print(amr_summary(conn))
-    return True
+    return 0
 
 
 def cmd_bench(args: argparse.Namespace) -> int:

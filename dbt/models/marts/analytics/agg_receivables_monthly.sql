@@ -18,54 +18,39 @@ dunning as (
 
 payments as (
     select * from {{ ref('fct_payments') }}
-    where period = {{ period() }} and account_id is not null
+    where period = {{ period() }} and account_id is not null and entry_kind = 'credit'
 ),
 
 accounts as (
     select * from {{ ref('dim_accounts') }}
 ),
 
-account_rows as (
+-- Reversals carry no account (fct_payments names the account of credits only), so this is the
+-- matched cash received.
+collected as (
     select
         account_id,
         currency,
-        sum(opening_amount) as opening_amount,
-        sum(billed_amount) as billed_amount,
-        sum(late_charge_amount) as late_charge_amount,
-        sum(paid_amount) as paid_amount,
-        sum(written_off_amount) as written_off_amount,
-        sum(closing_amount) as closing_amount,
-        0 as collected_amount
-    from subledger
-    group by account_id, currency
-    union all
-    select
-        account_id,
-        currency,
-        0 as opening_amount,
-        0 as billed_amount,
-        0 as late_charge_amount,
-        0 as paid_amount,
-        0 as written_off_amount,
-        0 as closing_amount,
-        sum(case when entry_kind = 'reversal' then -amount else amount end) as collected_amount
+        sum(amount) as collected_amount
     from payments
     group by account_id, currency
 ),
 
+-- The subledger has one row per account and currency; cash may arrive for an account without one.
 by_account as (
     select
-        account_id,
-        currency,
-        sum(opening_amount) as opening_amount,
-        sum(billed_amount) as billed_amount,
-        sum(late_charge_amount) as late_charge_amount,
-        sum(paid_amount) as paid_amount,
-        sum(written_off_amount) as written_off_amount,
-        sum(closing_amount) as closing_amount,
-        sum(collected_amount) as collected_amount
-    from account_rows
-    group by account_id, currency
+        coalesce(subledger.account_id, collected.account_id) as account_id,
+        coalesce(subledger.currency, collected.currency) as currency,
+        coalesce(subledger.opening_amount, 0) as opening_amount,
+        coalesce(subledger.billed_amount, 0) as billed_amount,
+        coalesce(subledger.late_charge_amount, 0) as late_charge_amount,
+        coalesce(subledger.paid_amount, 0) as paid_amount,
+        coalesce(subledger.written_off_amount, 0) as written_off_amount,
+        coalesce(subledger.closing_amount, 0) as closing_amount,
+        coalesce(collected.collected_amount, 0) as collected_amount
+    from subledger
+    full outer join collected
+        on subledger.account_id = collected.account_id and subledger.currency = collected.currency
 ),
 
 buckets as (
