@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import json
@@ -13,24 +12,25 @@ from pathlib import Path
 import psycopg
 
 from exports.sheets import BUCKETS
-from exports.workbook import SheetResult, stream, write_workbook
+from exports.workbook import MAX_DATA_ROWS, SheetResult, write_workbook
 from m2c import db, settings
 
 # Amounts to the currency's minor unit, so a zero reads 0.00 like every other amount.
 DECIMALS = "case when {currency} in ('KRW', 'JPY', 'HUF') then 0 else 2 end"
-JOURNAL_CSV = f"""select entry_id, entry_date, account_code, description,
-                        round(debit, {DECIMALS.format(currency="currency")}),
-                        round(credit, {DECIMALS.format(currency="currency")}), source_id, currency
+JOURNAL_CSV = f"""select entry_id, entry_date as date, account_code as account, description,
+                        round(debit, {DECIMALS.format(currency="currency")}) as debit,
+                        round(credit, {DECIMALS.format(currency="currency")}) as credit,
+                        source_id as reference, currency
                  from marts.fct_gl_journal where period = %(period)s order by entry_date, entry_id, line_no"""
 AGING_CSV = """select s.account_id, a.customer_name, a.customer_class, s.currency,
-                      {buckets}, sum(s.open_amount)
+                      {buckets}, sum(s.open_amount) as total
                from marts.rpt_ar_aging as s left join marts.dim_accounts as a on s.account_id = a.account_id
                where s.period = %(period)s
                group by s.account_id, a.customer_name, a.customer_class, s.currency
                order by s.currency, s.account_id""".format(
     buckets=", ".join(
         f"round(coalesce(sum(s.open_amount) filter (where s.aging_bucket = '{b}'), 0), "
-        f"{DECIMALS.format(currency='s.currency')})"
+        f'{DECIMALS.format(currency="s.currency")}) as "{b}"'
         for b in BUCKETS
     )
 )
@@ -50,7 +50,9 @@ class ExportResult:
     sheets: dict[str, SheetResult]
 
 
-def export_period(period: str, url: str | None = None, out_dir: Path | None = None) -> ExportResult:
+def export_period(
+    period: str, url: str | None = None, out_dir: Path | None = None, max_sheet_rows: int = MAX_DATA_ROWS
+) -> ExportResult:
     """Write the period's finance exports; the folder's files are replaced only once all are written."""
     url = url or db.database_url()
     folder = (out_dir or settings.exports_dir()) / period
@@ -72,21 +74,9 @@ def export_period(period: str, url: str | None = None, out_dir: Path | None = No
                 *totals.items(),
             ]
 
-        workbook = write_workbook(conn, period, staging / f"ledger_{period}.xlsx", cover, currency)
-        journal_rows = write_csv(
-            conn,
-            period,
-            JOURNAL_CSV,
-            staging / f"gl_journal_{period}.csv",
-            ["entry_id", "date", "account", "description", "debit", "credit", "reference", "currency"],
-        )
-        aging_rows = write_csv(
-            conn,
-            period,
-            AGING_CSV,
-            staging / f"ar_aging_{period}.csv",
-            ["account_id", "customer_name", "customer_class", "currency", *BUCKETS, "total"],
-        )
+        workbook = write_workbook(conn, period, staging / f"ledger_{period}.xlsx", cover, currency, max_sheet_rows)
+        journal_rows = write_csv(conn, period, JOURNAL_CSV, staging / f"gl_journal_{period}.csv")
+        aging_rows = write_csv(conn, period, AGING_CSV, staging / f"ar_aging_{period}.csv")
     files = {path.name: path for path in sorted(staging.iterdir())}
     manifest = {
         "period": period,
@@ -98,7 +88,7 @@ def export_period(period: str, url: str | None = None, out_dir: Path | None = No
             {
                 "name": name,
                 "bytes": path.stat().st_size,
-                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                "sha256": file_sha256(path),
                 "rows": {"gl_journal": journal_rows, "ar_aging": aging_rows}.get(name.split(f"_{period}")[0]),
             }
             for name, path in files.items()
@@ -154,12 +144,16 @@ def control_totals(conn: psycopg.Connection, period: str, sheets: dict[str, Shee
     }
 
 
-def write_csv(conn: psycopg.Connection, period: str, query: str, path: Path, header: list[str]) -> int:
-    rows = 0
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(header)
-        for values in stream(conn, query, period):
-            writer.writerow(["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in values])
-            rows += 1
-    return rows
+def write_csv(conn: psycopg.Connection, period: str, query: str, path: Path) -> int:
+    """The query as CSV with a header of its column names, written by the server (COPY); returns the rows."""
+    conn.execute("set datestyle to iso")
+    with path.open("wb") as out, conn.cursor() as cursor:
+        with cursor.copy(f"copy ({query}) to stdout with (format csv, header)", {"period": period}) as copy:
+            for block in copy:
+                out.write(block)
+        return cursor.rowcount
+
+
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as data:
+        return hashlib.file_digest(data, "sha256").hexdigest()

@@ -15,9 +15,11 @@ class Column:
 @dataclass(frozen=True)
 class Sheet:
     name: str
-    query: str
+    query: str  # takes %(period)s; its output columns are the sheet's columns, in order
+    order_by: str
     columns: tuple[Column, ...]
     totals: bool = False  # append a totals row summing the money columns
+    subtotals: bool = False  # the query's own rows labelled "Subtotal ..." / "Total ..." are set in bold
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -36,8 +38,8 @@ JOURNAL = Sheet(
     "Journal",
     """select entry_id, line_no, entry_date, account_code, account_name, description, debit, credit, currency,
               source_type, source_id, account_id
-       from marts.fct_gl_journal where period = %(period)s
-       order by entry_date, entry_id, line_no""",
+       from marts.fct_gl_journal where period = %(period)s""",
+    "entry_date, entry_id, line_no",
     (
         Column("Entry", width=34),
         Column("Line", "int", 6),
@@ -58,8 +60,8 @@ JOURNAL = Sheet(
 TRIAL_BALANCE = Sheet(
     "Trial Balance",
     """select account_code, account_name, currency, opening_balance, debit, credit, closing_balance
-       from marts.rpt_trial_balance where period = %(period)s
-       order by currency, account_code""",
+       from marts.rpt_trial_balance where period = %(period)s""",
+    "currency, account_code",
     (
         Column("Account", width=9),
         Column("Account name", width=24),
@@ -79,8 +81,8 @@ AR_SUBLEDGER = Sheet(
               s.recovered_amount, s.credit_balance_amount
        from marts.rpt_ar_subledger as s
        left join marts.dim_accounts as a on s.account_id = a.account_id
-       where s.period = %(period)s
-       order by s.currency, s.account_id""",
+       where s.period = %(period)s""",
+    "s.currency, s.account_id",
     (
         Column("Account", width=12),
         Column("Customer", width=26),
@@ -120,14 +122,13 @@ AGING = Sheet(
        from per_account as p
        left join marts.dim_accounts as a on p.account_id = a.account_id
        group by grouping sets ((p.currency, a.customer_class, p.account_id), (p.currency, a.customer_class),
-                               (p.currency))
-       order by p.currency, grouping(a.customer_class), a.customer_class, grouping(p.account_id),
-                p.account_id""".format(
+                               (p.currency))""".format(
         buckets=",\n                  ".join(
             f"coalesce(sum(open_amount) filter (where aging_bucket = '{b}'), 0) as b{i}" for i, b in enumerate(BUCKETS)
         ),
         bucket_sums=", ".join(f"sum(p.b{i})" for i in range(len(BUCKETS))),
     ),
+    "p.currency, grouping(a.customer_class), a.customer_class, grouping(p.account_id), p.account_id",
     (
         Column("Account", width=22),
         Column("Customer", width=26),
@@ -136,6 +137,7 @@ AGING = Sheet(
         *(money("Current" if b == "current" else f"{b} days", 13) for b in BUCKETS),
         money("Total"),
     ),
+    subtotals=True,
     notes=("Subtotals per customer class and a total per currency; days past due at the period end.",),
 )
 
@@ -146,8 +148,8 @@ INVOICE_REGISTER = Sheet(
               i.line_count, i.review_reason
        from marts.fct_invoices as i
        left join marts.dim_accounts as a on i.account_id = a.account_id
-       where i.period = %(period)s
-       order by i.invoice_id""",
+       where i.period = %(period)s""",
+    "i.invoice_id",
     (
         Column("Invoice", width=22),
         Column("Account", width=12),
@@ -173,8 +175,8 @@ CASH_RECEIPTS = Sheet(
     """select payment_id, paid_on, entry_kind, channel, account_id, reference, payer_name, match_method, currency,
               case when entry_kind = 'reversal' then -amount else amount end, allocated_amount, credit_amount,
               status, reversed_payment_id
-       from marts.fct_payments where period = %(period)s
-       order by paid_on, payment_id""",
+       from marts.fct_payments where period = %(period)s""",
+    "paid_on, payment_id",
     (
         Column("Payment", width=26),
         Column("Value date", "date", 11),
@@ -198,8 +200,8 @@ UNAPPLIED_CASH = Sheet(
     "Unapplied Cash",
     """select payment_id, paid_on, currency, unapplied_amount, payment_amount, channel, reference, payer_name,
               remittance_text, review_reason
-       from marts.exc_unapplied_payments where period = %(period)s
-       order by paid_on, payment_id""",
+       from marts.exc_unapplied_payments where period = %(period)s""",
+    "paid_on, payment_id",
     (
         Column("Payment", width=26),
         Column("Value date", "date", 11),

@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import psycopg
 import pytest
 from openpyxl import load_workbook
 
@@ -145,3 +146,48 @@ def test_export_command_and_unbilled_period(closed: tuple[str, Path], tmp_path: 
         assert json.loads((tmp_path / "2024-02" / "manifest.json").read_text())["status"] == "open"
         with pytest.raises(ExportError, match="2031-01 has no invoices"):
             export_period("2031-01", url=url, out_dir=tmp_path)
+
+
+def test_long_sheets_continue_on_numbered_worksheets(closed: tuple[str, Path], tmp_path: Path) -> None:
+    """Past the row limit (Excel's 1,048,574 data rows; 40 here) a sheet continues on "Journal (2)", ..."""
+    url, folder = closed
+    result = export_period("2024-01", url=url, out_dir=tmp_path, max_sheet_rows=40)
+    book = load_workbook(tmp_path / "2024-01" / "ledger_2024-01.xlsx")
+    journal_lines = scalar(url, "select count(*) from marts.fct_gl_journal where period = '2024-01'")
+    parts = [name for name in book.sheetnames if name == "Journal" or name.startswith("Journal (")]
+    assert parts == ["Journal", *(f"Journal ({k})" for k in range(2, len(parts) + 1))]
+    assert len(parts) == -(-journal_lines // 40) > 1
+
+    lines = []
+    for name in parts:
+        ws = book[name]
+        header, rows = sheet_rows(book, name)
+        assert header[0] == "Entry" and ws.freeze_panes == "A2"
+        data = rows[:-1] if name == parts[-1] else rows
+        assert len(data) == (40 if name != parts[-1] else journal_lines - 40 * (len(parts) - 1))
+        assert ws.auto_filter.ref == f"A1:L{len(data) + 1}"
+        lines += data
+    assert len(lines) == journal_lines and rows[-1][0] == "Total"
+    debit = header.index("Debit")
+    assert sum(money(row[debit]) for row in lines) == money(rows[-1][debit]) == result.control_totals["Journal debits"]
+    # the whole, unsplit workbook holds the same lines in the same order
+    whole = load_workbook(folder / "2024-01" / "ledger_2024-01.xlsx")
+    assert lines == sheet_rows(whole, "Journal")[1][:-1]
+
+
+def test_text_is_escaped_and_kept(closed: tuple[str, Path], tmp_path: Path) -> None:
+    """Markup, line breaks, backslashes and outer spaces survive; characters XML cannot hold are dropped."""
+    url, _ = closed
+    account = scalar(url, "select min(account_id) from marts.rpt_ar_subledger where period = '2024-01'")
+    original = scalar(url, f"select customer_name from marts.dim_accounts where account_id = '{account}'")
+    awkward = ' Smith & <Sons> "Ltd"\n\tC:\\accounts\x01 '
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("update marts.dim_accounts set customer_name = %s where account_id = %s", (awkward, account))
+        try:
+            export_period("2024-01", url=url, out_dir=tmp_path)
+        finally:
+            conn.execute("update marts.dim_accounts set customer_name = %s where account_id = %s", (original, account))
+    book = load_workbook(tmp_path / "2024-01" / "ledger_2024-01.xlsx")
+    header, rows = sheet_rows(book, "AR Subledger")
+    name = next(row[header.index("Customer")] for row in rows if row[0] == account)
+    assert name == awkward.replace("\x01", "")
