@@ -173,14 +173,14 @@ def render_query(sheet: Sheet, styles: Styles, max_rows: int, currency: str) -> 
 
 
 def row_xml(number: int | str, cells: list[tuple[object, int | None]]) -> str:
-    """A row rendered in Python (header, totals): text, or a Decimal with its style id."""
+    """A row rendered in Python (header, totals): text, or a Decimal, each with its style id (None: no cell)."""
     xml = []
     for index, (value, style) in enumerate(cells, start=1):
         ref = f"{get_column_letter(index)}{number}"
         style_attr = f' s="{style}"' if style is not None else ""
         if value is None:
-            xml.append(f'<c r="{ref}"{style_attr}/>')
-        elif isinstance(value, Decimal):
+            continue
+        if isinstance(value, Decimal):
             xml.append(f'<c r="{ref}"{style_attr}><v>{value}</v></c>')
         else:
             xml.append(f'<c r="{ref}"{style_attr} t="inlineStr"><is><t>{escape(str(value))}</t></is></c>')
