@@ -64,6 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
     close.add_argument("period", type=period_arg)
     close.set_defaults(handler=cmd_close)
 
+    verify = commands.add_parser("verify", help="check every closed period's rows against the checksum stored at close")
+    verify.set_defaults(handler=cmd_verify)
+
     export = commands.add_parser("export", help="write a period's finance exports (ledger workbook, CSVs, manifest)")
     export.add_argument("--period", required=True, type=period_arg)
     export.add_argument("--out", type=Path, default=None, help="folder for <period>/ (default: $M2C_HOME/exports)")
@@ -268,6 +271,18 @@ def cmd_close(args: argparse.Namespace) -> int:
     print(f"closed {args.period}: {invoices:,} invoices, {lines:,} lines, total {total:,}, checksum {checksum}")
     print(f"exports: {settings.exports_dir() / args.period}")
     return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from m2c.closing import verify_closed_periods
+
+    with db.connect() as conn:
+        results = verify_closed_periods(conn)
+    for period, unchanged in results.items():
+        print(f"{period}: {'unchanged' if unchanged else 'CHANGED since it was closed'}")
+    if not results:
+        print("no closed periods")
+    return 0 if all(results.values()) else 1
 
 
 def cmd_export(args: argparse.Namespace) -> int:
