@@ -144,6 +144,8 @@ def test_export_command_and_unbilled_period(closed: tuple[str, Path], tmp_path: 
         out = capsys.readouterr().out
         assert "ledger_2024-02.xlsx" in out and "Journal debits" in out
         assert json.loads((tmp_path / "2024-02" / "manifest.json").read_text())["status"] == "open"
+        assert main(["verify"]) == 0
+        assert "2024-01: unchanged" in capsys.readouterr().out
         with pytest.raises(ExportError, match="2031-01 has no invoices"):
             export_period("2031-01", url=url, out_dir=tmp_path)
 
