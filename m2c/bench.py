@@ -102,6 +102,7 @@ class Bench:
     def __init__(self, accounts: int, months: int, interval_meters: int, scratch: Path) -> None:
         self.accounts, self.months, self.interval_meters, self.scratch = accounts, months, interval_meters, scratch
         self.stages: list[Stage] = []
+        self.slowest: list[tuple[str, float]] = []
         self.server_url = db.database_url()
         self.name = f"bench_{datetime.now(UTC):%Y%m%d%H%M%S}"
         self.url = self.create_database()
@@ -212,6 +213,10 @@ class Bench:
     def record_dbt(self, results: dict, wall: float) -> None:
         by_stage: dict[str, float] = {}
         rows: dict[str, int] = {}
+        self.slowest = sorted(
+            ((r["unique_id"].split(".")[-1], round(r["execution_time"], 2)) for r in results["results"]),
+            key=lambda model: -model[1],
+        )[:10]
         for result in results["results"]:
             name = result["unique_id"].split(".")[-1]
             if result["unique_id"].startswith("test."):
@@ -253,6 +258,7 @@ class Bench:
             },
             "stages": [{**asdict(s), "rows_per_second": s.rows_per_second} for s in self.stages],
             "total_seconds": total,
+            "slowest_dbt_nodes": [{"name": name, "seconds": seconds} for name, seconds in self.slowest],
             "interval_reads_per_hour": round(interval_rate) if interval_rate else None,
             "baseline": {
                 "invoices_compared": base.invoices_compared,
@@ -307,6 +313,8 @@ def table(result: dict) -> str:
     )
     if result["interval_reads_per_hour"]:
         lines.append(f"interval reads through ingest + VEE + usage: {result['interval_reads_per_hour']:,} per hour")
+    slowest = ", ".join(f"{node['name']} {node['seconds']:.1f} s" for node in result["slowest_dbt_nodes"][:5])
+    lines.append(f"slowest dbt nodes of the period: {slowest}")
     return "\n".join(lines)
 
 

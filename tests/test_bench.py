@@ -25,3 +25,4 @@ def test_bench_smoke_matches_the_pandas_baseline(server_url: str, tmp_path: Path
     assert base["invoices_matching"] == base["invoices_compared"], base["mismatches"]
     assert json.loads((tmp_path / "bench.json").read_text())["accounts"] == 10_000
     assert "pandas baseline" in table(result)
+    assert len(result["slowest_dbt_nodes"]) == 10 and result["slowest_dbt_nodes"][0]["seconds"] > 0
