@@ -1,6 +1,6 @@
 {{ config(meta={'dagster': {'ref': {'name': 'rpt_trial_balance'}}}) }}
 
--- At every period end the AR subledger (Σ open items = Σ subledger closing balances) equals the
+-- At the period's end the AR subledger (Σ open items = Σ subledger closing balances) equals the
 -- accounts receivable control account, and the credit held per payment equals customer credits.
 with
 
@@ -10,6 +10,7 @@ open_items as (
         currency,
         sum(open_amount) as amount
     from {{ ref('fct_ar_open_items') }}
+    where period = {{ period() }}
     group by period, currency
 ),
 
@@ -19,6 +20,7 @@ subledger as (
         currency,
         sum(closing_amount) as amount
     from {{ ref('rpt_ar_subledger') }}
+    where period = {{ period() }}
     group by period, currency
 ),
 
@@ -28,7 +30,7 @@ credits as (
         currency,
         sum(amount) as amount
     from {{ ref('int_receivables_allocated') }}
-    where row_type = 'credit'
+    where period = {{ period() }} and row_type = 'credit'
     group by period, currency
 ),
 
@@ -41,6 +43,7 @@ control as (
         -sum(closing_balance) filter (where account_code = '{{ policy("gl_accounts.customer_credits") }}')
             as credits_amount
     from {{ ref('rpt_trial_balance') }}
+    where period = {{ period() }}
     group by period, currency
 )
 

@@ -1,6 +1,6 @@
 {{ config(meta={'dagster': {'ref': {'name': 'rpt_trial_balance'}}}) }}
 
--- Each period opens where the previous one closed: the trial balance and AR in the collections mart.
+-- The period opens where the previous one closed: the trial balance and AR in the collections mart.
 select
     'trial_balance' as report,
     this_period.period,
@@ -11,7 +11,7 @@ inner join {{ ref('rpt_trial_balance') }} as last_period
         last_period.period = to_char(to_date(this_period.period, 'YYYY-MM') - interval '1 month', 'YYYY-MM')
         and this_period.account_code = last_period.account_code
         and this_period.currency = last_period.currency
-where this_period.opening_balance <> last_period.closing_balance
+where this_period.period = {{ period() }} and this_period.opening_balance <> last_period.closing_balance
 union all
 select
     'collections' as report,
@@ -22,4 +22,4 @@ inner join {{ ref('agg_collections_monthly') }} as last_period
     on
         last_period.period = to_char(to_date(this_period.period, 'YYYY-MM') - interval '1 month', 'YYYY-MM')
         and this_period.currency = last_period.currency
-where this_period.opening_ar_amount <> last_period.closing_ar_amount
+where this_period.period = {{ period() }} and this_period.opening_ar_amount <> last_period.closing_ar_amount

@@ -1,6 +1,6 @@
 {{ config(meta={'dagster': {'ref': {'name': 'fct_gl_journal'}}}) }}
 
--- Every journal entry balances, and so does every period (per currency).
+-- Every journal entry of the period balances, and so does the period (per currency).
 select
     'entry' as scope,
     entry_id as id,
@@ -8,6 +8,7 @@ select
     sum(debit) as debit,
     sum(credit) as credit
 from {{ ref('fct_gl_journal') }}
+where period = {{ period() }}
 group by entry_id, currency
 having sum(debit) <> sum(credit)
 union all
@@ -18,5 +19,6 @@ select
     sum(debit) as debit,
     sum(credit) as credit
 from {{ ref('fct_gl_journal') }}
+where period = {{ period() }}
 group by period, currency
 having sum(debit) <> sum(credit)

@@ -3,7 +3,7 @@
     select invoices.invoice_id, invoices.total_amount, sum(lines.amount) as lines_amount
     from {{ model }} as invoices
     inner join {{ lines }} as lines
-        on invoices.invoice_id = lines.invoice_id
+        on invoices.period = lines.period and invoices.invoice_id = lines.invoice_id
     group by invoices.invoice_id, invoices.total_amount
     having invoices.total_amount <> sum(lines.amount)
 {% endtest %}

@@ -154,24 +154,44 @@ bill_decisions as (
         group by billing_account_id, period
     ),
 {% else %}
-carried_lines as (
-    select
-        null::text as billing_account_id, null::text as account_id, null::text as contract_id,
-        null::text as service_point_id, null::text as service, null::text as tariff_code,
-        null::date as tariff_effective_from, null::date as part_from, null::date as part_to,
-        null::integer as part_days, null::numeric as scale_factor, null::numeric as part_units,
-        null::boolean as is_estimated, null::text as meter_ids, null::text as line_type,
-        null::integer as block_no, null::numeric as quantity, null::text as unit, null::numeric as unit_price,
-        null::numeric as amount, null::text as currency, null::integer as currency_decimals,
-        null::numeric as vat_rate, null::numeric as levy_rate, null::text as adjusts_period,
-        null::text as period, null::text as carried_from_period
-    where false
-),
+    carried_lines as (
+        select
+            null::text as billing_account_id,
+            null::text as account_id,
+            null::text as contract_id,
+            null::text as service_point_id,
+            null::text as service,
+            null::text as tariff_code,
+            null::date as tariff_effective_from,
+            null::date as part_from,
+            null::date as part_to,
+            null::integer as part_days,
+            null::numeric as scale_factor,
+            null::numeric as part_units,
+            null::boolean as is_estimated,
+            null::text as meter_ids,
+            null::text as line_type,
+            null::integer as block_no,
+            null::numeric as quantity,
+            null::text as unit,
+            null::numeric as unit_price,
+            null::numeric as amount,
+            null::text as currency,
+            null::integer as currency_decimals,
+            null::numeric as vat_rate,
+            null::numeric as levy_rate,
+            null::text as adjusts_period,
+            null::text as period,
+            null::text as carried_from_period
+        where false
+    ),
 
-recent_invoices as (
-    select null::text as billing_account_id, null::numeric as total_amount
-    where false
-),
+    recent_invoices as (
+        select
+            null::text as billing_account_id,
+            null::numeric as total_amount
+        where false
+    ),
 {% endif %}
 
 -- A negative true-up is credited at the first-block price of the tariff in force on the read day.

@@ -52,19 +52,19 @@ service_points as (
         where period between {{ previous_period(12) }} and {{ previous_period(1) }}
     ),
 {% else %}
-history as (
-    select
-        null::text as meter_id,
-        null::text as period,
-        null::timestamp as last_read_at,
-        null::numeric as last_reading,
-        null::date as covered_through,
-        null::numeric as estimated_units_since_read,
-        null::integer as zero_streak,
-        null::numeric as usage_units,
-        null::integer as interval_days
-    where false
-),
+    history as (
+        select
+            null::text as meter_id,
+            null::text as period,
+            null::timestamp as last_read_at,
+            null::numeric as last_reading,
+            null::date as covered_through,
+            null::numeric as estimated_units_since_read,
+            null::integer as zero_streak,
+            null::numeric as usage_units,
+            null::integer as interval_days
+        where false
+    ),
 {% endif %}
 
 -- Meters installed on some day of the period, with what pricing and estimation need of them.

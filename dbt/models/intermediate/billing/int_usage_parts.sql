@@ -131,7 +131,8 @@ orphan_parts as (
         and meter_periods.service_point_id not in (select master_points.service_point_id from master_points)
 ),
 
-corrections as (
+-- Used only on incremental runs (the first run has no closed period to correct).
+corrections as (  -- noqa: ST03
     select
         service_point_id,
         corrected_period,
@@ -181,10 +182,10 @@ corrections as (
                 and corrected_period_parts.period = corrections.corrected_period
     ),
 {% else %}
-rebill_parts as (
-    select {{ part_columns }} from contract_parts
-    where false
-),
+    rebill_parts as (
+        select {{ part_columns }} from contract_parts
+        where false
+    ),
 {% endif %}
 
 all_parts as (

@@ -57,22 +57,32 @@ write_off_history as (
         where row_type = 'write_off' and period < {{ period() }}
     ),
 {% else %}
-previous_state as (
-    select
-        null::text as period, null::text as row_type, null::text as account_id, null::text as invoice_id,
-        null::text as component, null::date as due_date, null::text as payment_id, null::date as event_date,
-        null::text as currency, null::numeric as amount, null::text as funded_from, null::text as applied_to,
-        null::boolean as is_written_off, null::text as source_id
-    where false
-),
+    previous_state as (
+        select
+            null::text as period,
+            null::text as row_type,
+            null::text as account_id,
+            null::text as invoice_id,
+            null::text as component,
+            null::date as due_date,
+            null::text as payment_id,
+            null::date as event_date,
+            null::text as currency,
+            null::numeric as amount,
+            null::text as funded_from,
+            null::text as applied_to,
+            null::boolean as is_written_off,
+            null::text as source_id
+        where false
+    ),
 
-reversed_history as (
-    select * from previous_state
-),
+    reversed_history as (
+        select * from previous_state
+    ),
 
-applied_write_offs as (
-    select source_id from previous_state
-),
+    applied_write_offs as (
+        select source_id from previous_state
+    ),
 {% endif %}
 
 assignments as (

@@ -24,10 +24,13 @@ credits as (
         where period = {{ previous_period(1) }} and closing_amount <> 0
     ),
 {% else %}
-opening as (
-    select null::text as account_id, null::text as currency, null::numeric as amount
-    where false
-),
+    opening as (
+        select
+            null::text as account_id,
+            null::text as currency,
+            null::numeric as amount
+        where false
+    ),
 {% endif %}
 
 moved as (

@@ -20,10 +20,13 @@ chart as (
         where period = {{ previous_period(1) }}
     ),
 {% else %}
-opening as (
-    select null::text as account_code, null::text as currency, null::numeric as amount
-    where false
-),
+    opening as (
+        select
+            null::text as account_code,
+            null::text as currency,
+            null::numeric as amount
+        where false
+    ),
 {% endif %}
 
 moved as (
