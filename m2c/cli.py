@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from m2c import db, settings
 from m2c.generator import month_add
@@ -409,7 +410,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 1 if mismatched else 0
 
 
-def cmd_apps(args: argparse.Namespace) -> int:
+def cmd_apps(args: argparse.Namespace) -> NoReturn:
     url = db.database_url()
     env = {**os.environ, "M2C_DATABASE_URL": url}
     main_script = Path(__file__).resolve().parent.parent / "apps" / "main.py"
@@ -428,8 +429,9 @@ def cmd_apps(args: argparse.Namespace) -> int:
         "--client.toolbarMode",
         "viewer",
     ]
-    print(f"apps on http://{args.address}:{args.port}  (database {db.describe(url)}; Ctrl-C stops)")
-    return subprocess.call(command, env=env)
+    print(f"apps on http://{args.address}:{args.port}  (database {db.describe(url)}; Ctrl-C stops)", flush=True)
+    # Streamlit replaces this process, so signals (Ctrl-C, a service manager's SIGTERM) reach it directly.
+    os.execve(command[0], command, env)
 
 
 def cmd_ui(args: argparse.Namespace) -> int:

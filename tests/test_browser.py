@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -34,6 +35,7 @@ def served(app_data: AppData) -> Iterator[str]:
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -49,8 +51,13 @@ def served(app_data: AppData) -> Iterator[str]:
                 time.sleep(0.5)
         yield base
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        # SIGTERM first; SIGKILL where it is ignored (a background job can inherit SIGTERM ignored).
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=20)
 
 
 @pytest.mark.browser
