@@ -60,6 +60,7 @@ def export_period(
     staging.mkdir(parents=True, exist_ok=True)
     generated_at = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
     with psycopg.connect(url) as conn:
+        conn.execute("set datestyle to iso")  # dates in the CSVs as YYYY-MM-DD whatever the server's default
         currency, closed_at = period_facts(conn, period)
         totals: dict[str, Decimal] = {}
 
@@ -146,7 +147,6 @@ def control_totals(conn: psycopg.Connection, period: str, sheets: dict[str, Shee
 
 def write_csv(conn: psycopg.Connection, period: str, query: str, path: Path) -> int:
     """The query as CSV with a header of its column names, written by the server (COPY); returns the rows."""
-    conn.execute("set datestyle to iso")
     with path.open("wb") as out, conn.cursor() as cursor:
         with cursor.copy(f"copy ({query}) to stdout with (format csv, header)", {"period": period}) as copy:
             for block in copy:

@@ -205,8 +205,8 @@ def lay_out(ws: WriteOnlyWorksheet, part: Part) -> None:
     ws.auto_filter.ref = part.filter_ref
 
 
-def frames(parts: list[Part], header: bytes) -> dict[str, tuple[bytes, bytes]]:
-    """Each worksheet's XML around its data rows: openpyxl's for the laid-out, empty sheet, with the header row."""
+def frames(parts: list[Part]) -> dict[str, tuple[bytes, bytes]]:
+    """Each worksheet's XML around its rows: openpyxl's for the laid-out, empty sheet, from one throwaway save."""
     book = Workbook(write_only=True)
     sheets = {}
     for part in parts:
@@ -219,7 +219,7 @@ def frames(parts: list[Part], header: bytes) -> dict[str, tuple[bytes, bytes]]:
         for title, ws in sheets.items():
             xml = package.read(ws.path.lstrip("/"))
             head, tail = re.split(rb"<sheetData\s*/>|<sheetData>\s*</sheetData>", xml, maxsplit=1)
-            found[title] = (head + b"<sheetData>" + header, b"</sheetData>" + tail)
+            found[title] = (head + b"<sheetData>", b"</sheetData>" + tail)
     return found
 
 
@@ -268,11 +268,16 @@ class SheetStream:
     """Writes one sheet's worksheets into the package: frame, header row, streamed rows, totals row."""
 
     def __init__(
-        self, package: zipfile.ZipFile, parts: list[Part], paths: dict[str, str], styles: Styles, totals_row: str
+        self,
+        package: zipfile.ZipFile,
+        parts: list[Part],
+        paths: dict[str, str],
+        around: dict[str, tuple[bytes, bytes]],
+        styles: Styles,
+        totals_row: str,
     ) -> None:
-        self.package, self.parts, self.paths, self.totals_row = package, parts, paths, totals_row
-        header = row_xml(1, [(c.header, styles.header) for c in parts[0].sheet.columns])
-        self.frames = frames(parts, header.encode())
+        self.package, self.parts, self.paths, self.around, self.totals_row = package, parts, paths, around, totals_row
+        self.header = row_xml(1, [(c.header, styles.header) for c in parts[0].sheet.columns]).encode()
         self.current = -1
         self.entry = None
 
@@ -283,14 +288,14 @@ class SheetStream:
             self.current += 1
             title = self.parts[self.current].title
             self.entry = self.package.open(self.paths[title], "w", force_zip64=True)
-            self.entry.write(self.frames[title][0])
+            self.entry.write(self.around[title][0] + self.header)
         self.entry.write(data)
 
     def finish(self) -> None:
         part = self.parts[self.current]
         if part.last:
             self.entry.write(self.totals_row.replace("{row}", str(part.lines + 2)).encode())
-        self.entry.write(self.frames[part.title][1])
+        self.entry.write(self.around[part.title][1])
         self.entry.close()
 
     def close(self) -> None:
@@ -315,18 +320,20 @@ def write_workbook(
     for sheet in SHEETS:
         results[sheet.name], parts = plan(conn, sheet, period, max_rows)
         plans.append((sheet, parts))
+    all_parts = [part for _, parts in plans for part in parts]
     paths = {}
-    for _, parts in plans:
-        for part in parts:
-            lay_out(book.create_sheet(part.title), part)
-            # openpyxl names worksheet parts by position when it saves; checked against the saved package below
-            paths[part.title] = f"xl/worksheets/sheet{len(book.worksheets)}.xml"
+    for part in all_parts:
+        lay_out(book.create_sheet(part.title), part)
+        # openpyxl names worksheet parts by position when it saves; checked against the saved package below
+        paths[part.title] = f"xl/worksheets/sheet{len(book.worksheets)}.xml"
+    around = frames(all_parts)
 
     digest = hashlib.sha256()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
         for sheet, parts in plans:
             digest.update(f"\x1e{sheet.name}\x1f".encode())
-            out = SheetStream(package, parts, paths, styles, totals_row(sheet, results[sheet.name], styles, currency))
+            totals = totals_row(sheet, results[sheet.name], styles, currency)
+            out = SheetStream(package, parts, paths, around, styles, totals)
             query = render_query(sheet, styles, max_rows, currency)
             for part, data in split_lines(copy_batches(conn, query, period), [p.lines for p in parts]):
                 data = data.replace(b"\n", b"")
