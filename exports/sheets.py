@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,6 @@ class Sheet:
     columns: tuple[Column, ...]
     totals: bool = False  # append a totals row summing the money columns
     subtotals: bool = False  # the query's own rows labelled "Subtotal ..." / "Total ..." are set in bold
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def currency_index(self) -> int | None:
@@ -101,6 +100,7 @@ AR_SUBLEDGER = Sheet(
     totals=True,
 )
 
+# Subtotals per customer class and a total per currency; days past due at the period end.
 AGING = Sheet(
     "Aging",
     """with per_account as (
@@ -138,9 +138,9 @@ AGING = Sheet(
         money("Total"),
     ),
     subtotals=True,
-    notes=("Subtotals per customer class and a total per currency; days past due at the period end.",),
 )
 
+# Held and carried-forward invoices are listed but are not receivables until issued.
 INVOICE_REGISTER = Sheet(
     "Invoice Register",
     """select i.invoice_id, i.account_id, a.customer_name, i.bill_date, i.due_date, i.status, i.currency,
@@ -167,7 +167,6 @@ INVOICE_REGISTER = Sheet(
         Column("Review reason", width=40),
     ),
     totals=True,
-    notes=("Held and carried-forward invoices are listed but are not receivables until issued.",),
 )
 
 CASH_RECEIPTS = Sheet(
