@@ -1,0 +1,3 @@
+{% macro due_date() -%}
+    ({{ bill_date() }} + {{ policy('due_days') }} * interval '1 day')::date
+{%- endmacro %}

@@ -1,0 +1,3 @@
+{% macro period_days() -%}
+    extract(day from {{ period_end() }})::integer
+{%- endmacro %}

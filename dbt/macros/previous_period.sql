@@ -1,0 +1,3 @@
+{% macro previous_period(months=1) -%}
+    to_char({{ period_start() }} - interval '{{ months }} month', 'YYYY-MM')
+{%- endmacro %}
