@@ -30,20 +30,9 @@ files as (
     select * from {{ ref('stg_ingestion__load_ledger') }}
 ),
 
-meters as (
-    select * from {{ ref('int_meters_deduplicated') }}
-),
-
-contracts as (
-    select * from {{ ref('int_contracts_deduplicated') }}
-),
-
-accounts as (
-    select * from {{ ref('int_accounts_deduplicated') }}
-),
-
-service_points as (
-    select * from {{ ref('int_service_points_deduplicated') }}
+active_meters as (
+    select * from {{ ref('int_meters_active') }}
+    where period = {{ period() }}
 ),
 
 {% if is_incremental() %}
@@ -53,57 +42,9 @@ service_points as (
     ),
 {% else %}
     history as (
-        select
-            null::text as meter_id,
-            null::text as period,
-            null::timestamp as last_read_at,
-            null::numeric as last_reading,
-            null::date as covered_through,
-            null::numeric as estimated_units_since_read,
-            null::integer as zero_streak,
-            null::numeric as usage_units,
-            null::integer as interval_days
-        where false
+        {{ empty_like_columns() }}
     ),
 {% endif %}
-
--- Meters installed on some day of the period, with what pricing and estimation need of them.
-active_meters as (
-    select
-        meters.meter_id,
-        meters.service_point_id,
-        meters.installed_on,
-        meters.removed_on,
-        meters.multiplier,
-        meters.register_digits,
-        meters.unit,
-        service_points.service,
-        greatest(meters.installed_on, {{ period_start() }}) as active_from,
-        least(coalesce(meters.removed_on, {{ period_end() }}), {{ period_end() }}) as active_to
-    from meters
-    inner join service_points
-        on meters.service_point_id = service_points.service_point_id
-    where
-        meters.installed_on <= {{ period_end() }}
-        and (meters.removed_on is null or meters.removed_on >= {{ period_start() }})
-),
-
--- The customer class of the contract in force on the period's last active day (estimation default).
-meter_class as (
-    select distinct on (active_meters.meter_id)
-        active_meters.meter_id,
-        accounts.customer_class,
-        true as has_contract
-    from active_meters
-    inner join contracts
-        on
-            active_meters.service_point_id = contracts.service_point_id
-            and active_meters.active_to >= contracts.start_date
-            and (contracts.end_date is null or active_meters.active_from <= contracts.end_date)
-    inner join accounts
-        on contracts.account_id = accounts.account_id
-    order by active_meters.meter_id asc, contracts.start_date desc
-),
 
 previous_state as (
     select * from history
@@ -213,8 +154,6 @@ current_intervals as (
 based as (
     select
         active_meters.*,
-        coalesce(meter_class.customer_class, 'residential') as customer_class,
-        coalesce(meter_class.has_contract, false) as has_contract,
         previous_state.meter_id is not null as has_state,
         coalesce(previous_state.last_read_at, stateless_baselines.read_at, first_reads.read_at) as baseline_read_at,
         coalesce(
@@ -229,7 +168,6 @@ based as (
         averages.avg_daily_units,
         round(power(10::numeric, active_meters.register_digits)) as register_modulus
     from active_meters
-    left join meter_class on active_meters.meter_id = meter_class.meter_id
     left join previous_state on active_meters.meter_id = previous_state.meter_id
     left join corrections
         on
@@ -240,18 +178,13 @@ based as (
     left join averages on active_meters.meter_id = averages.meter_id
 ),
 
--- Interval (AMI) data: per-interval deltas of the cumulative register, rollover applied per interval.
-interval_deltas as (
+-- Interval (AMI) data: the cumulative register's steps from one interval read to the next (the
+-- first from the baseline), each step's advance with rollover applied.
+interval_steps as (
     select
         current_intervals.meter_id,
         current_intervals.read_at,
         current_intervals.reading,
-        current_intervals.reading - coalesce(
-            lag(current_intervals.reading) over (
-                partition by current_intervals.meter_id order by current_intervals.read_at
-            ),
-            based.baseline_reading
-        ) as delta,
         coalesce(
             lag(current_intervals.reading) over (
                 partition by current_intervals.meter_id order by current_intervals.read_at
@@ -264,21 +197,22 @@ interval_deltas as (
     inner join based on current_intervals.meter_id = based.meter_id
 ),
 
+interval_deltas as (
+    select
+        *,
+        reading - previous_reading as delta,
+        {{ register_advance('previous_reading', 'reading', 'register_modulus') }} as advanced_units
+    from interval_steps
+),
+
 interval_usage as (
     select
         meter_id,
         max(read_at) as last_read_at,
         (array_agg(reading order by read_at desc))[1] as last_reading,
-        sum(
-            case
-                when delta >= 0 then delta
-                when previous_reading >= {{ policy('rollover_band') }} * register_modulus
-                    then delta + register_modulus
-                else 0
-            end
-        ) * max(multiplier) as usage_units,
-        bool_or(delta < 0 and previous_reading >= {{ policy('rollover_band') }} * register_modulus) as is_rollover,
-        bool_or(delta < 0 and previous_reading < {{ policy('rollover_band') }} * register_modulus) as is_negative
+        sum(coalesce(advanced_units, 0)) * max(multiplier) as usage_units,
+        bool_or(delta < 0 and advanced_units is not null) as is_rollover,
+        bool_or(delta < 0 and advanced_units is null) as is_negative
     from interval_deltas
     where delta is not null
     group by meter_id
@@ -304,47 +238,37 @@ register_usage as (
 
 measured as (
     select
-        register_usage.*,
-        register_usage.has_billing_read
-        and register_usage.billing_reading < register_usage.baseline_reading as went_down,
-        register_usage.has_billing_read
-        and register_usage.billing_reading < register_usage.baseline_reading
-        and register_usage.baseline_reading
-        >= {{ policy('rollover_band') }} * register_usage.register_modulus as is_register_rollover,
+        *,
+        has_billing_read and billing_reading < baseline_reading as went_down,
         case
-            when not register_usage.has_billing_read then null
-            when
-                register_usage.billing_reading >= register_usage.baseline_reading
-                then (register_usage.billing_reading - register_usage.baseline_reading) * register_usage.multiplier
-            when register_usage.baseline_reading >= {{ policy('rollover_band') }} * register_usage.register_modulus
-                then
-                    (register_usage.billing_reading + register_usage.register_modulus - register_usage.baseline_reading)
-                    * register_usage.multiplier
-        end as gross_register_units,
+            when has_billing_read
+                then {{ register_advance('baseline_reading', 'billing_reading', 'register_modulus') }}
+        end as advanced_units,
         -- The days this period's consumption covers: after the last covered day, through the read.
-        greatest(
-            coalesce(register_usage.previous_covered_through, register_usage.baseline_read_at::date) + 1,
-            register_usage.installed_on
-        ) as interval_from
+        greatest(coalesce(previous_covered_through, baseline_read_at::date) + 1, installed_on) as interval_from
     from register_usage
+),
+
+register_measured as (
+    select
+        *,
+        went_down and advanced_units is not null as is_register_rollover,
+        advanced_units * multiplier as gross_register_units
+    from measured
 ),
 
 classified as (
     select
-        measured.*,
+        *,
         case
-            when measured.has_interval_data then 'interval'
-            when measured.has_billing_read and not measured.went_down then 'actual'
-            when measured.has_billing_read and measured.is_register_rollover then 'actual'
-            when measured.has_billing_read then 'negative'
-            when
-                measured.has_contract
-                and measured.baseline_read_at is not null
-                and measured.active_from <= measured.active_to
-                then 'estimated'
+            when has_interval_data then 'interval'
+            when has_billing_read and not went_down then 'actual'
+            when has_billing_read and is_register_rollover then 'actual'
+            when has_billing_read then 'negative'
+            when has_contract and baseline_read_at is not null and active_from <= active_to then 'estimated'
             else 'none'
         end as read_kind
-    from measured
+    from register_measured
 ),
 
 usage as (

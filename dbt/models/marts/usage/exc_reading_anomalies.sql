@@ -6,8 +6,8 @@ reads as (
     where period = {{ period() }}
 ),
 
-meter_periods as (
-    select * from {{ ref('int_meter_periods') }}
+meter_period_flags as (
+    select * from {{ ref('int_meter_period_flags') }}
     where period = {{ period() }}
 ),
 
@@ -77,54 +77,13 @@ read_flags as (
 
 usage_flags as (
     select
-        flag.name as flag,
-        meter_periods.meter_id,
-        meter_periods.billing_read_at as read_at,
-        meter_periods.billing_reading as reading,
-        coalesce(meter_periods.usage_units, meter_periods.gross_units) as units,
-        flag.reason
-    from meter_periods
-    cross join
-        lateral (
-            values
-            (
-                'MISSING',
-                meter_periods.is_missing,
-                format(
-                    'no valid read in the period; estimated %s %s over %s days', meter_periods.usage_units,
-                    meter_periods.unit, meter_periods.interval_days
-                )
-            ),
-            (
-                'NEGATIVE',
-                meter_periods.is_negative,
-                format(
-                    'the register went down from %s to %s (not a rollover); not billed',
-                    meter_periods.baseline_reading, meter_periods.billing_reading
-                )
-            ),
-            (
-                'ROLLOVER',
-                meter_periods.is_rollover,
-                format(
-                    'the register rolled over from %s to %s (%s digits)', meter_periods.baseline_reading,
-                    meter_periods.billing_reading, meter_periods.register_digits
-                )
-            ),
-            (
-                'SPIKE',
-                meter_periods.is_spike,
-                format('%s %s/day is over %s x the recent average of %s', round(
-                    meter_periods.usage_units / nullif(meter_periods.interval_days, 0), 2
-                ), meter_periods.unit, {{ policy('spike_factor') }}, round(meter_periods.avg_daily_units, 2))
-            ),
-            (
-                'ZERO',
-                meter_periods.is_zero,
-                format('zero usage for %s periods in a row on an active contract', meter_periods.zero_streak)
-            )
-        ) as flag (name, raised, reason)
-    where flag.raised
+        flag,
+        meter_id,
+        read_at,
+        reading,
+        units,
+        reason
+    from meter_period_flags
 ),
 
 orphan_usage as (
