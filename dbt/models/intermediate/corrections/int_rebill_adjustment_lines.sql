@@ -19,9 +19,14 @@ rebilled_parts as (
     from rebilled_lines
 ),
 
+closed_period_lines as (
+    select * from {{ ref('int_charge_lines') }}
+    where period in (select rebilled_parts.corrected_period from rebilled_parts)
+),
+
 frozen_lines as (
     select closed_period_lines.*
-    from {{ ref('int_charge_lines') }} as closed_period_lines
+    from closed_period_lines
     inner join rebilled_parts
         on
             closed_period_lines.period = rebilled_parts.corrected_period
