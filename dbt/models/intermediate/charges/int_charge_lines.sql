@@ -1,15 +1,7 @@
 {#-
-    Charge lines of each billed part (billing-rules.md section 4): one energy line per block used,
-    the basic charge of the block that contains the part's units, the fixed charge, and a
-    minimum-charge top-up. Block bounds and the fixed, basic and minimum charges are scaled by
-    part_days / days_in_month; every line is rounded to the currency's minor unit.
+    Charge lines of each billed part of the period (billing-rules.md section 4): energy per block,
+    basic, fixed and minimum top-up, priced by macros/priced_charge_lines.sql.
 -#}
-{%- set part_columns -%}
-    service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, service, unit,
-    part_from, part_to, part_days, units, is_estimated, meter_ids, scale_factor, rebill_of_period,
-    minimum_charge, currency, currency_decimals, vat_rate, levy_rate
-{%- endset %}
-
 with
 
 parts as (
@@ -18,200 +10,22 @@ parts as (
 ),
 
 tariffs as (
-    select * from {{ ref('dim_tariffs') }}
+    select * from {{ ref('int_tariffs_current') }}
 ),
 
 blocks as (
-    select * from {{ ref('dim_tariff_blocks') }}
+    select * from {{ ref('int_tariff_blocks_current') }}
 ),
 
-priced_parts as (
-    select
-        parts.*,
-        tariffs.fixed_charge,
-        tariffs.minimum_charge,
-        tariffs.currency,
-        tariffs.currency_decimals,
-        tariffs.vat_rate,
-        tariffs.levy_rate
-    from parts
-    inner join tariffs
-        on
-            parts.tariff_code = tariffs.tariff_code
-            and parts.tariff_effective_from = tariffs.effective_from
-),
-
-part_blocks as (
-    select
-        priced_parts.*,
-        blocks.block_no,
-        blocks.unit_price,
-        blocks.basic_charge,
-        blocks.from_units * priced_parts.scale_factor as scaled_from,
-        blocks.to_units * priced_parts.scale_factor as scaled_to
-    from priced_parts
-    inner join blocks
-        on
-            priced_parts.tariff_code = blocks.tariff_code
-            and priced_parts.tariff_effective_from = blocks.effective_from
-            and blocks.season in ('all', priced_parts.season)
-),
-
-block_units as (
-    select
-        part_blocks.*,
-        least(
-            greatest(part_blocks.units - part_blocks.scaled_from, 0),
-            coalesce(
-                part_blocks.scaled_to - part_blocks.scaled_from,
-                greatest(part_blocks.units - part_blocks.scaled_from, 0)
-            )
-        ) as units_in_block
-    from part_blocks
-),
-
-energy_lines as (
-    select
-        *,
-        'energy' as line_type,
-        units_in_block as quantity,
-        unit_price as line_unit_price,
-        {{ round_money('units_in_block * unit_price', 'currency_decimals') }} as amount
-    from block_units
-    where units_in_block > 0
-),
-
--- The basic charge of the last block whose scaled lower bound is below q (block 1 when q = 0).
-basic_lines as (
-    select distinct on (service_point_id, contract_id, tariff_effective_from, rebill_of_period)
-        *,
-        'basic' as line_type,
-        scale_factor as quantity,
-        basic_charge as line_unit_price,
-        {{ round_money('basic_charge * scale_factor', 'currency_decimals') }} as amount
-    from part_blocks
-    order by
-        service_point_id asc,
-        contract_id asc,
-        tariff_effective_from asc,
-        rebill_of_period asc,
-        case when scaled_from < units then block_no else 0 end desc,
-        block_no asc
-),
-
-fixed_lines as (
-    select
-        *,
-        null::integer as block_no,
-        'fixed' as line_type,
-        scale_factor as quantity,
-        fixed_charge as line_unit_price,
-        {{ round_money('fixed_charge * scale_factor', 'currency_decimals') }} as amount
-    from priced_parts
-    where fixed_charge > 0
-),
-
-subtotal_lines as (
-    select
-        {{ part_columns }},
-        line_type,
-        block_no,
-        quantity,
-        line_unit_price,
-        amount
-    from energy_lines
-    union all
-    select
-        {{ part_columns }},
-        line_type,
-        null::integer as block_no,
-        quantity,
-        line_unit_price,
-        amount
-    from basic_lines
-    where basic_charge is not null
-    union all
-    select
-        {{ part_columns }},
-        line_type,
-        block_no,
-        quantity,
-        line_unit_price,
-        amount
-    from fixed_lines
-),
-
-line_subtotals as (
-    select
-        service_point_id,
-        contract_id,
-        tariff_effective_from,
-        rebill_of_period,
-        sum(amount) as subtotal
-    from subtotal_lines
-    group by service_point_id, contract_id, tariff_effective_from, rebill_of_period
-),
-
-topup_lines as (
-    select
-        {{ part_columns }},
-        'minimum_topup' as line_type,
-        null::integer as block_no,
-        1::numeric as quantity,
-        scaled_minimum - subtotal as line_unit_price,
-        scaled_minimum - subtotal as amount
-    from (
-        select
-            priced_parts.*,
-            coalesce(line_subtotals.subtotal, 0) as subtotal,
-            {{ round_money(
-                'priced_parts.minimum_charge * priced_parts.scale_factor', 'priced_parts.currency_decimals'
-            ) }} as scaled_minimum
-        from priced_parts
-        left join line_subtotals
-            on
-                priced_parts.service_point_id = line_subtotals.service_point_id
-                and priced_parts.contract_id = line_subtotals.contract_id
-                and priced_parts.tariff_effective_from = line_subtotals.tariff_effective_from
-                and priced_parts.rebill_of_period is not distinct from line_subtotals.rebill_of_period
-    ) as part_subtotals
-    where subtotal < scaled_minimum
-),
-
-all_lines as (
-    select * from subtotal_lines
-    union all
-    select * from topup_lines
+charge_lines as (
+    {{ priced_charge_lines('parts', 'tariffs', 'blocks') }}
 ),
 
 final as (
     select
         {{ period() }} as period,
-        account_id,
-        contract_id,
-        service_point_id,
-        service,
-        tariff_code,
-        tariff_effective_from,
-        part_from,
-        part_to,
-        part_days,
-        scale_factor,
-        units as part_units,
-        is_estimated,
-        meter_ids,
-        line_type,
-        block_no,
-        round(quantity, 3) as quantity,
-        case when line_type = 'energy' then unit else 'month' end as unit,
-        line_unit_price as unit_price,
-        amount,
-        currency,
-        currency_decimals,
-        vat_rate,
-        levy_rate,
-        rebill_of_period
-    from all_lines
+        *
+    from charge_lines
     where {{ period_is_open() }}
 )
 

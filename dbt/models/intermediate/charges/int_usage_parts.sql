@@ -8,7 +8,7 @@
 -#}
 {%- set part_columns -%}
     service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, service, unit,
-    part_from, part_to, part_days, units, is_estimated, meter_ids, scale_factor, season, rebill_of_period
+    part_from, part_to, part_days, units, is_estimated, meter_ids, scale_factor, season
 {%- endset %}
 
 with
@@ -23,7 +23,7 @@ contracts as (
 ),
 
 tariffs as (
-    select * from {{ ref('dim_tariffs') }}
+    select * from {{ ref('int_tariffs_current') }}
 ),
 
 service_points as (
@@ -99,8 +99,7 @@ contract_parts as (
         bool_or(is_estimated) as is_estimated,
         string_agg(meter_id, ',' order by window_from) as meter_ids,
         ((max(window_to) - min(window_from)) + 1)::numeric / {{ period_days() }} as scale_factor,
-        {{ period_season() }} as season,
-        null::text as rebill_of_period
+        {{ period_season() }} as season
     from meter_parts
     group by service_point_id, contract_id, account_id, tariff_code, tariff_effective_from
 ),
@@ -122,8 +121,7 @@ orphan_parts as (
         meter_periods.meter_id as meter_ids,
         (meter_periods.interval_days - coalesce(covered.covered_days, 0))::numeric / {{ period_days() }}
             as scale_factor,
-        {{ period_season() }} as season,
-        null::text as rebill_of_period
+        {{ period_season() }} as season
     from meter_periods
     left join covered on meter_periods.meter_id = covered.meter_id
     where
@@ -131,69 +129,10 @@ orphan_parts as (
         and meter_periods.service_point_id not in (select master_points.service_point_id from master_points)
 ),
 
--- Used only on incremental runs (the first run has no closed period to correct).
-corrections as (  -- noqa: ST03
-    select
-        service_point_id,
-        corrected_period,
-        sum(correction_units) as correction_units
-    from {{ ref('int_meter_periods') }}
-    where period = {{ period() }} and correction_units <> 0
-    group by service_point_id, corrected_period
-),
-
--- A closed period whose read was corrected late is charged again here, from its frozen parts with
--- the corrected units spread over their days; int_invoice_lines posts the difference.
-{% if is_incremental() %}
-    corrected_period_parts as (
-        select * from {{ this }}
-        where
-            period in (select corrections.corrected_period from corrections)
-            and contract_id is not null
-            and rebill_of_period is null
-    ),
-
-    rebill_parts as (
-        select
-            corrected_period_parts.service_point_id,
-            corrected_period_parts.contract_id,
-            corrected_period_parts.account_id,
-            corrected_period_parts.tariff_code,
-            corrected_period_parts.tariff_effective_from,
-            corrected_period_parts.service,
-            corrected_period_parts.unit,
-            corrected_period_parts.part_from,
-            corrected_period_parts.part_to,
-            corrected_period_parts.part_days,
-            round(
-                corrected_period_parts.units + corrections.correction_units * corrected_period_parts.part_days
-                / sum(corrected_period_parts.part_days) over (partition by corrected_period_parts.service_point_id),
-                6
-            ) as units,
-            corrected_period_parts.is_estimated,
-            corrected_period_parts.meter_ids,
-            corrected_period_parts.scale_factor,
-            corrected_period_parts.season,
-            corrected_period_parts.period as rebill_of_period
-        from corrected_period_parts
-        inner join corrections
-            on
-                corrected_period_parts.service_point_id = corrections.service_point_id
-                and corrected_period_parts.period = corrections.corrected_period
-    ),
-{% else %}
-    rebill_parts as (
-        select {{ part_columns }} from contract_parts
-        where false
-    ),
-{% endif %}
-
 all_parts as (
     select {{ part_columns }} from contract_parts
     union all
     select {{ part_columns }} from orphan_parts
-    union all
-    select {{ part_columns }} from rebill_parts
 ),
 
 final as (

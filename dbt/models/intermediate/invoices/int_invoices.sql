@@ -1,0 +1,161 @@
+{#-
+    The period's invoices and their decisions (billing-rules.md section 5), made once per invoice:
+    totals, bill review and status, bill and due date. One invoice per billing account holds this
+    period's billed and tax lines plus, whole, last period's invoice if it was not issued (a small
+    bill carried forward, or a held bill): the state read from this model's own previous rows.
+    An invoice is held for review when its total is not positive, or when this period's charges
+    exceed high_bill_factor x the average of its last 6 invoices (held ones count: the usage was
+    real; small bills carried forward do not); a reviewer's latest decision can release it.
+    Otherwise a total below the currency's small-bill threshold is carried forward.
+-#}
+with
+
+period_lines as (
+    select
+        billing_account_id as account_id,
+        line_type,
+        amount,
+        currency,
+        is_estimated
+    from {{ ref('int_billed_lines') }}
+    where period = {{ period() }}
+    union all
+    select
+        billing_account_id as account_id,
+        line_type,
+        amount,
+        currency,
+        is_estimated
+    from {{ ref('int_tax_lines') }}
+    where period = {{ period() }}
+),
+
+bill_decisions as (
+    select * from {{ ref('stg_review__bill_decisions') }}
+),
+
+{% if is_incremental() %}
+    previous_invoices as (
+        select * from {{ this }}
+        where period between {{ previous_period(6) }} and {{ previous_period(1) }}
+    ),
+{% else %}
+    previous_invoices as (
+        {{ empty_like_columns() }}
+    ),
+{% endif %}
+
+period_parts as (
+    select
+        account_id,
+        false as is_carried,
+        sum(amount) as total_amount,
+        sum(amount) filter (where line_type not in ('levy', 'vat')) as subtotal_amount,
+        sum(amount) filter (where line_type = 'vat') as vat_amount,
+        sum(amount) filter (where line_type = 'levy') as levy_amount,
+        count(*) as line_count,
+        bool_or(is_estimated) as has_estimated_lines,
+        min(currency) as currency
+    from period_lines
+    group by account_id
+),
+
+carried_parts as (
+    select
+        account_id,
+        true as is_carried,
+        total_amount,
+        subtotal_amount,
+        vat_amount,
+        levy_amount,
+        line_count,
+        has_estimated_lines,
+        currency
+    from previous_invoices
+    where period = {{ previous_period(1) }} and status in ('carried_forward', 'held')
+),
+
+invoice_totals as (
+    select
+        'INV-' || replace({{ period() }}, '-', '') || '-' || account_id as invoice_id,
+        account_id,
+        min(currency) as currency,
+        sum(total_amount) as total_amount,
+        sum(total_amount) filter (where not is_carried) as period_amount,
+        sum(subtotal_amount) as subtotal_amount,
+        sum(vat_amount) as vat_amount,
+        sum(levy_amount) as levy_amount,
+        sum(total_amount) filter (where is_carried) as carried_forward_amount,
+        sum(line_count)::bigint as line_count,
+        bool_or(has_estimated_lines) as has_estimated_lines
+    from (
+        select * from period_parts
+        union all
+        select * from carried_parts
+    ) as invoice_parts
+    group by account_id
+),
+
+recent_averages as (
+    select
+        account_id,
+        avg(period_amount) as average_amount
+    from previous_invoices
+    where status in ('issued', 'held') and period_amount is not null
+    group by account_id
+),
+
+latest_bill_decisions as (
+    select distinct on (invoice_id)
+        invoice_id,
+        decision
+    from bill_decisions
+    order by invoice_id asc, decided_at desc, decision_id desc
+),
+
+reviewed as (
+    select
+        invoice_totals.*,
+        case
+            when invoice_totals.total_amount <= 0 then 'non_positive_total'
+            when
+                invoice_totals.period_amount
+                > {{ policy('high_bill_factor') }} * recent_averages.average_amount
+                then 'high_bill'
+        end as review_reason,
+        latest_bill_decisions.decision as bill_decision
+    from invoice_totals
+    left join recent_averages
+        on invoice_totals.account_id = recent_averages.account_id
+    left join latest_bill_decisions
+        on invoice_totals.invoice_id = latest_bill_decisions.invoice_id
+),
+
+final as (
+    select
+        invoice_id,
+        account_id,
+        {{ period() }} as period,
+        {{ bill_date() }} as bill_date,
+        {{ due_date() }} as due_date,
+        currency,
+        total_amount,
+        coalesce(subtotal_amount, 0) as subtotal_amount,
+        coalesce(vat_amount, 0) as vat_amount,
+        coalesce(levy_amount, 0) as levy_amount,
+        coalesce(carried_forward_amount, 0) as carried_forward_amount,
+        line_count,
+        has_estimated_lines,
+        case
+            when review_reason is not null and coalesce(bill_decision, 'hold') = 'hold' then 'held'
+            when review_reason is null and total_amount < {{ small_bill_threshold('currency') }}
+                then 'carried_forward'
+            else 'issued'
+        end as status,
+        review_reason,
+        period_amount
+    from reviewed
+    where {{ period_is_open() }}
+)
+
+select * from final
