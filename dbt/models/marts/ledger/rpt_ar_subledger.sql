@@ -15,23 +15,24 @@ credits as (
 ),
 
 {% if is_incremental() %}
-    opening as (
-        select
-            account_id,
-            currency,
-            closing_amount as amount
-        from {{ this }}
-        where period = {{ previous_period(1) }} and closing_amount <> 0
+    previous_rows as (
+        select * from {{ this }}
+        where period = {{ previous_period(1) }}
     ),
 {% else %}
-    opening as (
-        select
-            null::text as account_id,
-            null::text as currency,
-            null::numeric as amount
-        where false
+    previous_rows as (
+        {{ empty_like_columns() }}
     ),
 {% endif %}
+
+opening as (
+    select
+        account_id,
+        currency,
+        closing_amount as amount
+    from previous_rows
+    where closing_amount <> 0
+),
 
 moved as (
     select

@@ -11,23 +11,23 @@ chart as (
 ),
 
 {% if is_incremental() %}
-    opening as (
-        select
-            account_code,
-            currency,
-            closing_balance as amount
-        from {{ this }}
+    previous_rows as (
+        select * from {{ this }}
         where period = {{ previous_period(1) }}
     ),
 {% else %}
-    opening as (
-        select
-            null::text as account_code,
-            null::text as currency,
-            null::numeric as amount
-        where false
+    previous_rows as (
+        {{ empty_like_columns() }}
     ),
 {% endif %}
+
+opening as (
+    select
+        account_code,
+        currency,
+        closing_balance as amount
+    from previous_rows
+),
 
 moved as (
     select
