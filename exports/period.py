@@ -13,7 +13,7 @@ import psycopg
 
 from exports.sheets import BUCKETS
 from exports.workbook import MAX_DATA_ROWS, SheetResult, write_workbook
-from m2c import db, settings
+from core import db, settings
 
 # Amounts to the currency's minor unit, so a zero reads 0.00 like every other amount.
 DECIMALS = "case when {currency} in ('KRW', 'JPY', 'HUF') then 0 else 2 end"

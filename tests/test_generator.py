@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from ingestion.loader import ingest_landing
-from m2c.generator import generate
+from devtools.generator import generate
 
 DELIBERATE_REJECTS = (
     "is not a timestamp",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from dagster_project.resources import Database, Landing, Policy
+from orchestration.resources import Database, Landing, Policy
 from ingestion.loader import FileResult, ingest_landing
 
 
