@@ -3,8 +3,8 @@
 A sample utility is generated into a scratch folder and a fresh database on the server in use. The
 months before the last are billed and closed first (set-up, not timed); then the last month's cycle
 is timed: ingest its files, VEE + usage, charges + invoices, payments + aging + ledger (each dbt model's
-time from run_results.json, its stage from its domain tag), data tests, exports, close. A pandas baseline prices the same month from the
-same inputs and must give identical invoice totals.
+time from run_results.json, its stage from its domain tag), data tests, exports, close. A pandas baseline
+prices the same month from the same inputs and must give identical invoice totals.
 """
 
 from __future__ import annotations

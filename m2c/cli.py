@@ -358,8 +358,8 @@ def print_layer_summary() -> None:
 def cmd_poll(args: argparse.Namespace) -> int:
     if not args.simulate:
         return poll_and_report()
-    from ingestion.loader import ingest_file
     from devtools.amr_simulator import SimulatorThread, fleet_from_registry, write_fleet_registry
+    from ingestion.loader import ingest_file
 
     with db.connect() as conn:
         meters, registry = fleet_from_registry(conn, args.simulate)

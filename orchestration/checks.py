@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from orchestration.resources import Database
-from ingestion.quality import SUITES, SuiteResult, run_suite
 from core import db
+from ingestion.quality import SUITES, SuiteResult, run_suite
+from orchestration.resources import Database
 
 
 def check_result(result: SuiteResult, check_name: str | None = None) -> dg.AssetCheckResult:

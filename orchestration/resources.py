@@ -11,7 +11,7 @@ import dagster as dg
 import psycopg
 from dagster_dbt import DbtCliResource, DbtProject
 
-from core import dbt, db, settings
+from core import db, dbt, settings
 from core import policy as core_policy
 
 
@@ -86,6 +86,4 @@ def resource_config(
 ) -> dict[str, Any]:
     """Run configuration that points a run's resources at the given folders and policy file."""
     fields = {"landing": landing, "policy": policy, "exports": exports}
-    return {
-        "resources": {name: {"config": {"path": str(path.resolve())}} for name, path in fields.items() if path}
-    }
+    return {"resources": {name: {"config": {"path": str(path.resolve())}} for name, path in fields.items() if path}}

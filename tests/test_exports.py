@@ -12,10 +12,10 @@ import psycopg
 import pytest
 from openpyxl import load_workbook
 
+from devtools.generator import generate
 from exports.period import ExportError, export_period
 from exports.sheets import SHEETS
 from m2c.cli import main
-from devtools.generator import generate
 from tests.conftest import create_database
 from tests.helpers import environment, run_job, scalar
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from ingestion.loader import ingest_landing
 from devtools.generator import generate
+from ingestion.loader import ingest_landing
 
 DELIBERATE_REJECTS = (
     "is not a timestamp",

@@ -11,9 +11,9 @@ import psycopg
 import pytest
 from openpyxl import Workbook
 
+from core import db
 from ingestion.loader import ingest_landing
 from ingestion.quality import run_suite
-from core import db
 from tests.helpers import run_job, scalar
 
 CAMT = """<?xml version="1.0" encoding="UTF-8"?>

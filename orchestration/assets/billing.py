@@ -2,11 +2,11 @@
 
 import dagster as dg
 
+from core import closing, db
+from ingestion.quality import SUITES, run_suite
 from orchestration.checks import check_result
 from orchestration.partitions import ONE_PERIOD_PER_RUN, billing_periods
 from orchestration.resources import Database
-from ingestion.quality import SUITES, run_suite
-from core import closing, db
 
 BILLING_INPUTS = dg.AssetKey(["billing", "inputs"])
 PERIOD_CLOSE = dg.AssetKey(["billing", "period_close"])

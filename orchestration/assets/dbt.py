@@ -61,5 +61,7 @@ def dbt_reference_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
 def dbt_billing_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, database: Database, policy: Policy):
     """Usage, VEE, charges and invoices of one billing period (the partition, passed as --vars period)."""
     prepare_database(database)
-    args = dbt_args("build", *WITHOUT_UNIT_TESTS, policy=policy.load(), period=context.partition_key[:7], locations=False)
+    args = dbt_args(
+        "build", *WITHOUT_UNIT_TESTS, policy=policy.load(), period=context.partition_key[:7], locations=False
+    )
     yield from dbt.cli(args, context=context).stream()

@@ -2,10 +2,10 @@
 
 import dagster as dg
 
+from exports.period import export_period
 from orchestration.assets.billing import PERIOD_CLOSE
 from orchestration.partitions import ONE_PERIOD_PER_RUN, billing_periods
 from orchestration.resources import Database, Exports
-from exports.period import export_period
 
 LEDGER_MARTS = (
     "fct_gl_journal",
