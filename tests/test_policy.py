@@ -3,6 +3,7 @@ on its own and that m2c loads, overlaid with the operator's file, to pass back t
 
 from __future__ import annotations
 
+import configparser
 import json
 import re
 from pathlib import Path
@@ -21,6 +22,14 @@ def test_the_defaults_are_the_dbt_projects_vars_and_nowhere_else() -> None:
     shipped = ("core", "ingestion", "exports", "orchestration", "m2c", "apps", "devtools", "dbt")
     copies = [path for folder in shipped for path in (settings.REPO_ROOT / folder).rglob("*policy*.y*ml")]
     assert copies == [], "a second policy file would drift from dbt_project.yml's vars"
+
+
+def test_sqlfluffs_lint_time_policy_if_any_is_the_default() -> None:
+    config = configparser.ConfigParser()
+    config.read(settings.DBT_PROJECT_DIR / ".sqlfluff")
+    context = config["sqlfluff:templater:dbt:context"] if config.has_section("sqlfluff:templater:dbt:context") else {}
+    if "policy" in context:
+        assert json.loads(context["policy"]) == policy.defaults()
 
 
 def test_every_policy_key_dbt_reads_has_a_default() -> None:
