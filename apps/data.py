@@ -9,7 +9,7 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-from m2c import db, settings
+from core import db, settings
 
 QUERY_TTL_SECONDS = 60
 

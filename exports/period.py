@@ -11,9 +11,9 @@ from pathlib import Path
 
 import psycopg
 
+from core import db, settings
 from exports.sheets import BUCKETS
 from exports.workbook import MAX_DATA_ROWS, SheetResult, write_workbook
-from m2c import db, settings
 
 # Amounts to the currency's minor unit, so a zero reads 0.00 like every other amount.
 DECIMALS = "case when {currency} in ('KRW', 'JPY', 'HUF') then 0 else 2 end"

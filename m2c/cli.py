@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 from typing import NoReturn
 
-from m2c import db, settings
-from m2c.generator import month_add
+from core import db, settings
+from core.periods import first_period, month_add, periods_between
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,16 +114,6 @@ def period_arg(text: str) -> str:
     return text
 
 
-def periods_between(first: str, last: str) -> list[str]:
-    start = dt.date.fromisoformat(f"{first}-01")
-    end = dt.date.fromisoformat(f"{last}-01")
-    periods = []
-    while start <= end:
-        periods.append(f"{start:%Y-%m}")
-        start = month_add(start, 1)
-    return periods
-
-
 def add_sample_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--accounts", type=int, default=2000)
     parser.add_argument("--months", type=int, default=24)
@@ -148,7 +138,7 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from m2c.generator import generate
+    from devtools.generator import generate
 
     out = (args.out or settings.landing_dir()).resolve()
     started = time.perf_counter()
@@ -161,15 +151,16 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_job(name: str, partition_key: str | None = None) -> bool:
+def run_job(name: str, partition_key: str | None = None, landing: Path | None = None) -> bool:
     """Run a Dagster job in this process, recorded in DAGSTER_HOME so it shows in the UI.
 
-    The run's console output (dbt's log among it) goes to $M2C_HOME/logs/<job>.log; the terminal
-    gets the outcome and the data checks.
+    `landing` is passed as the run's resource configuration. The run's console output (dbt's log among
+    it) goes to $M2C_HOME/logs/<job>.log; the terminal gets the outcome and the data checks.
     """
     import dagster as dg
 
-    from dagster_project.definitions import defs
+    from orchestration.definitions import defs
+    from orchestration.resources import resource_config
 
     settings.ensure_dagster_home()
     log_path = settings.home() / "logs" / f"{name}{'-' + partition_key if partition_key else ''}.log"
@@ -180,7 +171,7 @@ def run_job(name: str, partition_key: str | None = None) -> bool:
             instance=instance,
             partition_key=partition_key,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": level}}}},
+            run_config={"loggers": {"console": {"config": {"log_level": level}}}} | resource_config(landing=landing),
         )
     checks = result.get_asset_check_evaluations()
     failed = [c for c in checks if not c.passed]
@@ -200,10 +191,8 @@ def run_job(name: str, partition_key: str | None = None) -> bool:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    if args.landing:
-        os.environ["M2C_LANDING_DIR"] = str(args.landing.resolve())
     db.database_url()
-    ok = run_job("ingest_landing")
+    ok = run_job("ingest_landing", landing=args.landing)
     print_ingest_summary()
     return 0 if ok else 1
 
@@ -215,8 +204,6 @@ def cmd_build(_: argparse.Namespace) -> int:
 
 def first_billing_period() -> str:
     """The month after the earliest reading (that first read is every meter's baseline)."""
-    from dagster_project.partitions import FIRST_PERIOD
-
     with db.connect() as conn:
         earliest = (
             conn.execute("select min(read_at) from raw.readings where read_type <> 'estimated'").fetchone()[0]
@@ -224,13 +211,13 @@ def first_billing_period() -> str:
             else None
         )
     if earliest is None:
-        return FIRST_PERIOD
-    return max(f"{month_add(earliest.date().replace(day=1), 1):%Y-%m}", FIRST_PERIOD)
+        return first_period()
+    return max(f"{month_add(earliest.date().replace(day=1), 1):%Y-%m}", first_period())
 
 
 def bill_periods(first: str, through: str) -> bool:
     """Bill every period from `first` to `through` that is not closed, in order."""
-    from m2c.closing import closed_periods
+    from core.closing import closed_periods
 
     with db.connect() as conn:
         closed = closed_periods(conn)
@@ -254,7 +241,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_close(args: argparse.Namespace) -> int:
-    from m2c.closing import CloseError, check_closable
+    from core.closing import CloseError, check_closable
 
     with db.connect() as conn:
         try:
@@ -275,7 +262,7 @@ def cmd_close(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from m2c.closing import verify_closed_periods
+    from core.closing import verify_closed_periods
 
     with db.connect() as conn:
         results = verify_closed_periods(conn)
@@ -337,7 +324,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def close_all_but_last(periods: list[str]) -> None:
     """Close every period but the last, in order, through Dagster (which also writes their exports)."""
-    from m2c.closing import closed_periods
+    from core.closing import closed_periods
 
     with db.connect() as conn:
         already = closed_periods(conn)
@@ -371,8 +358,8 @@ def print_layer_summary() -> None:
 def cmd_poll(args: argparse.Namespace) -> int:
     if not args.simulate:
         return poll_and_report()
+    from devtools.amr_simulator import SimulatorThread, fleet_from_registry, write_fleet_registry
     from ingestion.loader import ingest_file
-    from m2c.amr_simulator import SimulatorThread, fleet_from_registry, write_fleet_registry
 
     with db.connect() as conn:
         meters, registry = fleet_from_registry(conn, args.simulate)
@@ -399,7 +386,7 @@ def poll_and_report() -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from m2c.bench import run, table
+    from devtools.bench import run, table
 
     result = run(args.accounts, args.months, args.interval_meters, args.json, args.keep)
     print(table(result))

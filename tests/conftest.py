@@ -17,14 +17,14 @@ from pathlib import Path
 _HOME = Path(tempfile.mkdtemp(prefix="m2c-test-"))
 os.environ["M2C_HOME"] = str(_HOME)
 os.environ["DAGSTER_HOME"] = str(_HOME / "dagster")
-os.environ.pop("M2C_DATABASE_URL", None)
-os.environ.pop("M2C_LANDING_DIR", None)
-os.environ.pop("M2C_POLICY", None)
+# Empty is unset (the Definitions' dg.EnvVar needs the variables to exist; see orchestration/resources.py).
+for variable in ("M2C_DATABASE_URL", "M2C_LANDING_DIR", "M2C_POLICY", "M2C_EXPORTS_DIR"):
+    os.environ[variable] = ""
 
 import psycopg  # noqa: E402
 import pytest  # noqa: E402
 
-from m2c import db  # noqa: E402
+from core import db  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -75,8 +75,8 @@ def app_data(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> AppDa
     """Four billed months of a small utility for the apps, with every review queue non-empty: a lower
     high-bill factor holds bills, low dunning thresholds make write-off candidates, a desk payment
     with a reference nobody can match is unapplied cash."""
-    from m2c.generator import generate
-    from tests.helpers import environment, run_job
+    from devtools.generator import generate
+    from tests.helpers import run_job
 
     url = create_database(server_url, "apps")
     root = tmp_path_factory.mktemp("apps")
@@ -91,9 +91,8 @@ def app_data(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> AppDa
         "dunning_days: {reminder: 5, warning: 10, disconnection_notice: 20, disconnection: 25, "
         "write_off_candidate: 30}\n"
     )
-    with environment(M2C_POLICY=str(policy)):
-        assert run_job("ingest_landing", url, landing=root / "landing")
-        assert run_job("build_reference_models", url)
-        for period in ("2024-01", "2024-02", "2024-03", "2024-04"):
-            assert run_job("bill_period", url, partition_key=f"{period}-01")
+    assert run_job("ingest_landing", url, landing=root / "landing", policy=policy)
+    assert run_job("build_reference_models", url, policy=policy)
+    for period in ("2024-01", "2024-02", "2024-03", "2024-04"):
+        assert run_job("bill_period", url, partition_key=f"{period}-01", policy=policy)
     return AppData(url, policy)

@@ -28,16 +28,27 @@ def environment(**values: str | None) -> Iterator[None]:
                 os.environ[key] = value
 
 
-def run_job(name: str, url: str, landing: Path | None = None, partition_key: str | None = None) -> bool:
-    """Execute a job of the project's Definitions against the database at `url`."""
+def run_job(
+    name: str,
+    url: str,
+    landing: Path | None = None,
+    partition_key: str | None = None,
+    policy: Path | None = None,
+    exports: Path | None = None,
+) -> bool:
+    """Execute a job of the project's Definitions against the database at `url`; the landing folder, policy
+    file and exports folder, when given, are the run's resource configuration."""
     import dagster as dg
 
-    from dagster_project.definitions import defs
+    from orchestration.definitions import defs
+    from orchestration.resources import resource_config
 
-    env = {"M2C_DATABASE_URL": url, "M2C_LANDING_DIR": str(landing) if landing else None}
-    with environment(**env), dg.DagsterInstance.ephemeral() as instance:
+    with environment(M2C_DATABASE_URL=url), dg.DagsterInstance.ephemeral() as instance:
         result = defs.resolve_job_def(name).execute_in_process(
-            instance=instance, partition_key=partition_key, raise_on_error=True
+            instance=instance,
+            partition_key=partition_key,
+            run_config=resource_config(landing=landing, policy=policy, exports=exports),
+            raise_on_error=True,
         )
     return result.success
 

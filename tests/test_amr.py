@@ -10,9 +10,9 @@ from pathlib import Path
 import psycopg
 from pymodbus.client import AsyncModbusTcpClient
 
+from devtools.amr_simulator import MeterSimulator, SimMeter, SimulatorThread, fleet_from_registry, write_fleet_registry
+from devtools.generator import generate
 from ingestion.amr import Endpoint, Register, decode, load_register_maps, poll_all
-from m2c.amr_simulator import MeterSimulator, SimMeter, SimulatorThread, fleet_from_registry, write_fleet_registry
-from m2c.generator import generate
 from tests.helpers import run_job
 
 # 12345.5 as IEEE 754 float32 is 0x4640E600; 512,345 litres as uint32 is 0x0007D159.

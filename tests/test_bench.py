@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from m2c.bench import run, table
+from devtools.bench import run, table
 
 
 def test_bench_smoke_matches_the_pandas_baseline(server_url: str, tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ import psycopg
 import pytest
 from openpyxl import load_workbook
 
-from m2c import closing
-from m2c.generator import generate, normalise_zip
+from core import closing
+from devtools.generator import generate, normalise_zip
 from tests.dbt_runner import run_dbt
 from tests.helpers import environment, run_job, scalar
 
@@ -142,7 +142,7 @@ def test_a_failing_blocking_check_stops_billing_of_that_period(billed: tuple[str
                       (select max(file_id) from raw.load_ledger), g
                from generate_series(1, 500) g"""
         )
-    from dagster_project.definitions import defs
+    from orchestration.definitions import defs
 
     with environment(M2C_DATABASE_URL=url), dg.DagsterInstance.ephemeral() as instance:
         result = defs.resolve_job_def("bill_period").execute_in_process(

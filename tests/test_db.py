@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from m2c import db
+from core import db
 from tests.helpers import environment, run_job, scalar
 
 M2C = [sys.executable, "-m", "m2c.cli"]
@@ -51,7 +51,7 @@ def second_server(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_external_url_switches_every_component(second_server: str, server_url: str, tmp_path: Path) -> None:
-    from m2c.generator import generate
+    from devtools.generator import generate
 
     generate(tmp_path / "landing", accounts=12, months=2, seed=3, interval_meters=0)
     with environment(M2C_DATABASE_URL=second_server):

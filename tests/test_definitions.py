@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from dagster_project.definitions import defs
-from dagster_project.partitions import billing_periods
+from orchestration.definitions import defs
+from orchestration.partitions import billing_periods
 
 
 def test_definitions_load_with_sources_models_and_checks() -> None:
@@ -37,3 +37,14 @@ def test_every_asset_has_a_description() -> None:
 def test_billing_periods_are_calendar_months() -> None:
     assert isinstance(billing_periods, dg.MonthlyPartitionsDefinition)
     assert billing_periods.get_first_partition_key() == "2024-01-01"
+
+
+def test_dbt_assets_are_grouped_by_domain() -> None:
+    graph = defs.resolve_asset_graph()
+    group = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert group["staging/stg_cis__accounts"] == group["marts/dim_accounts"] == "reference"
+    assert group["marts/fct_usage"] == "usage"
+    assert group["marts/fct_invoices"] == group["marts/fct_invoice_lines"] == "billing"
+    assert group["marts/fct_payments"] == "receivables"
+    assert group["marts/fct_gl_journal"] == "ledger"
+    assert not {"staging", "intermediate", "marts"} & set(group.values())

@@ -12,10 +12,10 @@ import psycopg
 import pytest
 from openpyxl import load_workbook
 
+from devtools.generator import generate
 from exports.period import ExportError, export_period
 from exports.sheets import SHEETS
 from m2c.cli import main
-from m2c.generator import generate
 from tests.conftest import create_database
 from tests.helpers import environment, run_job, scalar
 
@@ -32,8 +32,7 @@ def closed(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[s
     assert run_job("build_reference_models", url)
     for period in ("2024-01", "2024-02"):
         assert run_job("bill_period", url, partition_key=f"{period}-01")
-    with environment(M2C_EXPORTS_DIR=str(root / "exports")):
-        assert run_job("close_period", url, partition_key="2024-01-01")
+    assert run_job("close_period", url, partition_key="2024-01-01", exports=root / "exports")
     return url, root / "exports"
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from devtools.generator import generate
 from ingestion.loader import ingest_landing
-from m2c.generator import generate
 
 DELIBERATE_REJECTS = (
     "is not a timestamp",

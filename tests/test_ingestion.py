@@ -11,9 +11,9 @@ import psycopg
 import pytest
 from openpyxl import Workbook
 
+from core import db
 from ingestion.loader import ingest_landing
 from ingestion.quality import run_suite
-from m2c import db
 from tests.helpers import run_job, scalar
 
 CAMT = """<?xml version="1.0" encoding="UTF-8"?>
@@ -309,17 +309,18 @@ def test_a_changed_file_of_the_same_name_supersedes_its_earlier_version(
     assert names == {"A1": "Ann Lee-Park", "A9": "Ivy"}
 
 
-def test_landing_sensor_requests_a_run_only_for_new_or_changed_files(corpus: Path, monkeypatch) -> None:
-    from dagster_project.sensors import landing_sensor
+def test_landing_sensor_requests_a_run_only_for_new_or_changed_files(corpus: Path) -> None:
+    from orchestration.resources import Landing
+    from orchestration.sensors import landing_sensor
 
-    monkeypatch.setenv("M2C_LANDING_DIR", str(corpus))
-    first = landing_sensor(dg.build_sensor_context())
+    resources = {"landing": Landing(path=str(corpus))}
+    first = landing_sensor(dg.build_sensor_context(resources=resources))
     assert isinstance(first, dg.RunRequest) and "accounts" in first.tags["m2c/folders"]
     cursor = first.run_key
-    context = dg.build_sensor_context(cursor=cursor)
+    context = dg.build_sensor_context(cursor=cursor, resources=resources)
     assert isinstance(landing_sensor(context), dg.SkipReason)
     write(corpus / "readings" / "new.csv", "meter_id,read_at,reading\nM1,2025-05-31T10:00:00,1400\n")
-    again = landing_sensor(dg.build_sensor_context(cursor=cursor))
+    again = landing_sensor(dg.build_sensor_context(cursor=cursor, resources=resources))
     assert isinstance(again, dg.RunRequest) and again.tags["m2c/folders"] == "readings"
 
 
@@ -342,10 +343,13 @@ def test_great_expectations_suites_flag_bad_data_that_bypassed_the_loader(
     # Through Dagster: the asset check fails, visibly, and the run itself still completes.
     import dagster as dg
 
-    from dagster_project.definitions import defs
+    from orchestration.definitions import defs
+    from orchestration.resources import resource_config
     from tests.helpers import environment
 
-    with environment(M2C_DATABASE_URL=fresh_db, M2C_LANDING_DIR=str(corpus)), dg.DagsterInstance.ephemeral() as inst:
-        run = defs.resolve_job_def("ingest_landing").execute_in_process(instance=inst)
+    with environment(M2C_DATABASE_URL=fresh_db), dg.DagsterInstance.ephemeral() as inst:
+        run = defs.resolve_job_def("ingest_landing").execute_in_process(
+            instance=inst, run_config=resource_config(landing=corpus)
+        )
     evaluations = {e.check_name: e.passed for e in run.get_asset_check_evaluations()}
     assert evaluations["gx_readings"] is False and evaluations["gx_accounts"] is True

@@ -9,8 +9,8 @@ from decimal import Decimal
 import psycopg
 import pytest
 
-from m2c import closing
-from m2c.generator import generate
+from core import closing
+from devtools.generator import generate
 from tests.conftest import create_database
 from tests.helpers import run_job, scalar
 

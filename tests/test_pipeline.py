@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from m2c.generator import generate
+from devtools.generator import generate
 from tests.helpers import run_job, scalar
 
 

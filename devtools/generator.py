@@ -22,7 +22,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from m2c.tariffs import Version, tariff_book, tariff_code_for
+from core.periods import month_add
+from devtools.tariffs import Version, tariff_book, tariff_code_for
 
 CLASSES = [("residential", 0.85), ("commercial", 0.10), ("industrial", 0.02), ("public", 0.02), ("agricultural", 0.01)]
 DISTRICTS = [
@@ -153,11 +154,6 @@ class Summary:
     interval_readings: int = 0
     payments: int = 0
     files: list[str] = field(default_factory=list)
-
-
-def month_add(first: dt.date, months: int) -> dt.date:
-    index = first.year * 12 + first.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def month_end(first: dt.date) -> dt.date:

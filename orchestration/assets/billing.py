@@ -2,11 +2,11 @@
 
 import dagster as dg
 
-from dagster_project.checks import check_result
-from dagster_project.partitions import ONE_PERIOD_PER_RUN, billing_periods
-from dagster_project.resources import Database
+from core import closing, db
 from ingestion.quality import SUITES, run_suite
-from m2c import closing, db
+from orchestration.checks import check_result
+from orchestration.partitions import ONE_PERIOD_PER_RUN, billing_periods
+from orchestration.resources import Database
 
 BILLING_INPUTS = dg.AssetKey(["billing", "inputs"])
 PERIOD_CLOSE = dg.AssetKey(["billing", "period_close"])

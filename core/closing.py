@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import psycopg
 
-from m2c.control import ensure_control_schemas
+from core.control import ensure_control_schemas
 
 
 class CloseError(RuntimeError):

@@ -1,4 +1,8 @@
-"""Where things live. Every path derives from M2C_HOME (default ./var) unless overridden."""
+"""Where things live. Every path derives from M2C_HOME (default ./var) unless overridden.
+
+An empty variable counts as unset (the Dagster resources read these variables with dg.EnvVar, which needs
+them to exist, so unset ones are set empty; see orchestration/resources.py).
+"""
 
 from __future__ import annotations
 
@@ -9,16 +13,20 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt"
 
 
+def _path(variable: str, default: Path | str) -> Path:
+    return Path(os.environ.get(variable) or default).expanduser().resolve()
+
+
 def home() -> Path:
-    return Path(os.environ.get("M2C_HOME", "var")).expanduser().resolve()
+    return _path("M2C_HOME", "var")
 
 
 def landing_dir() -> Path:
-    return Path(os.environ.get("M2C_LANDING_DIR", home() / "landing")).expanduser().resolve()
+    return _path("M2C_LANDING_DIR", home() / "landing")
 
 
 def exports_dir() -> Path:
-    return Path(os.environ.get("M2C_EXPORTS_DIR", home() / "exports")).expanduser().resolve()
+    return _path("M2C_EXPORTS_DIR", home() / "exports")
 
 
 def quarantine_dir() -> Path:
@@ -30,7 +38,7 @@ def pgdata_dir() -> Path:
 
 
 def dagster_home() -> Path:
-    return Path(os.environ.get("DAGSTER_HOME", home() / "dagster")).expanduser().resolve()
+    return _path("DAGSTER_HOME", home() / "dagster")
 
 
 def ensure_dagster_home() -> Path:

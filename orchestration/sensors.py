@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import dagster as dg
 
 from ingestion.loader import landed_files
 from ingestion.specs import FOLDERS
-from m2c import settings
+from orchestration.resources import Landing
 
 ingest_job = dg.define_asset_job(
     "ingest_landing",
@@ -18,11 +19,11 @@ ingest_job = dg.define_asset_job(
 )
 
 
-def folder_signatures() -> dict[str, str]:
+def folder_signatures(landing: Path) -> dict[str, str]:
     """A signature per landing folder from its files' names, sizes and modification times."""
     signatures = {}
     by_folder: dict[str, list[str]] = {}
-    for folder, path in landed_files(settings.landing_dir(), FOLDERS):
+    for folder, path in landed_files(landing, FOLDERS):
         stat = path.stat()
         by_folder.setdefault(folder, []).append(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}")
     for folder, entries in by_folder.items():
@@ -31,10 +32,10 @@ def folder_signatures() -> dict[str, str]:
 
 
 @dg.sensor(job=ingest_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED)
-def landing_sensor(context: dg.SensorEvaluationContext):
+def landing_sensor(context: dg.SensorEvaluationContext, landing: Landing):
     """Request an ingest run when files appear or change in the landing folder."""
     previous = json.loads(context.cursor) if context.cursor else {}
-    current = folder_signatures()
+    current = folder_signatures(landing.folder())
     changed = sorted(folder for folder, signature in current.items() if previous.get(folder) != signature)
     if not changed:
         return dg.SkipReason("no new or changed files in the landing folder")

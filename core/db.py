@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import psycopg
 
-from m2c import settings
+from core import settings
 
 DATABASE_NAME = "m2c"
 

@@ -2,9 +2,9 @@
 
 A sample utility is generated into a scratch folder and a fresh database on the server in use. The
 months before the last are billed and closed first (set-up, not timed); then the last month's cycle
-is timed: ingest its files, VEE + usage, charges + invoices, payments + aging + ledger (per dbt model
-from run_results.json), data tests, exports, close. A pandas baseline prices the same month from the
-same inputs and must give identical invoice totals.
+is timed: ingest its files, VEE + usage, charges + invoices, payments + aging + ledger (each dbt model's
+time from run_results.json, its stage from its domain tag), data tests, exports, close. A pandas baseline
+prices the same month from the same inputs and must give identical invoice totals.
 """
 
 from __future__ import annotations
@@ -25,29 +25,23 @@ from pathlib import Path
 import psutil
 import psycopg
 
+from core import closing, db, settings
+from core import dbt as core_dbt
+from core import policy as core_policy
+from core.control import ensure_control_schemas
+from core.periods import month_add
+from devtools import baseline, generator
 from ingestion.loader import ingest_landing
-from m2c import baseline, closing, db, generator, settings
-from m2c import policy as m2c_policy
-from m2c.control import ensure_control_schemas
 
-STAGE_MODELS = {
-    "VEE + usage": {
-        "int_readings_validated",
-        "int_meter_periods",
-        "int_usage_parts",
-        "int_common_area_shares",
-        "fct_usage",
-        "exc_reading_anomalies",
-    },
-    "charges + invoices": {
-        "int_charge_lines",
-        "int_invoice_lines",
-        "fct_invoice_lines",
-        "fct_invoices",
-        "exc_bill_review",
-        "agg_sales_monthly",
-    },
+# A period's dbt models by the domain tag each carries (dbt_project.yml).
+STAGE_OF_DOMAIN = {
+    "usage": "VEE + usage",
+    "billing": "charges + invoices",
+    "receivables": "payments + aging + ledger",
+    "ledger": "payments + aging + ledger",
 }
+DATA_TESTS = "data tests"
+# The table whose rows a stage reports.
 ROWS_OF = {
     "VEE + usage": "int_meter_periods",
     "charges + invoices": "fct_invoice_lines",
@@ -110,7 +104,7 @@ class Bench:
         pid = int(pid_file.read_text().split()[0]) if not db.external_url() and pid_file.exists() else None
         self.memory = PostgresMemory(pid)
         self.memory.start()
-        self.policy = m2c_policy.load()
+        self.policy = core_policy.load()
 
     def create_database(self) -> str:
         with psycopg.connect(self.server_url, autocommit=True) as conn:
@@ -134,21 +128,13 @@ class Bench:
         return result
 
     def dbt(self, *args: str, period: str | None = None) -> dict:
+        """Run dbt on the bench database; its run results, each with the node's tags from the manifest."""
         target = self.scratch / "dbt-target"
-        variables = {"policy": self.policy, **({"period": period} if period else {})}
         command = [
-            str(Path(sys.executable).with_name("dbt")),
-            *args,
-            "--exclude-resource-type",
-            "unit_test",
-            "--vars",
-            json.dumps(variables),
-            "--target-path",
-            str(target),
-            "--project-dir",
-            str(settings.DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(settings.DBT_PROJECT_DIR),
+            core_dbt.executable(),
+            *core_dbt.dbt_args(
+                *args, *core_dbt.WITHOUT_UNIT_TESTS, policy=self.policy, period=period, target_path=target
+            ),
         ]
         env = {**os.environ, **db.dbt_env(self.url)}
         done = subprocess.run(command, env=env, capture_output=True, text=True)
@@ -156,7 +142,11 @@ class Bench:
         if done.returncode:
             errors = [line for line in done.stdout.splitlines() if "Error" in line or "error" in line]
             raise RuntimeError(f"dbt {' '.join(args)} failed: " + " | ".join(errors[-5:]))
-        return json.loads((target / "run_results.json").read_text())
+        nodes = json.loads((target / "manifest.json").read_text())["nodes"]
+        results = json.loads((target / "run_results.json").read_text())
+        for result in results["results"]:
+            result["tags"] = nodes[result["unique_id"]]["tags"]
+        return results
 
     def ingest(self, landing: Path, folders: list[str] | None = None) -> int:
         with psycopg.connect(self.url) as conn:
@@ -220,13 +210,13 @@ class Bench:
         for result in results["results"]:
             name = result["unique_id"].split(".")[-1]
             if result["unique_id"].startswith("test."):
-                stage = "data tests"
+                stage = DATA_TESTS
             else:
-                stage = next((s for s, models in STAGE_MODELS.items() if name in models), "payments + aging + ledger")
+                stage = STAGE_OF_DOMAIN[core_dbt.domain(result["tags"])]
                 rows[name] = (result.get("adapter_response") or {}).get("rows_affected")
             by_stage[stage] = by_stage.get(stage, 0.0) + result["execution_time"]
         peak = self.memory.take_peak()
-        for stage in ("VEE + usage", "charges + invoices", "payments + aging + ledger", "data tests"):
+        for stage in (*dict.fromkeys(STAGE_OF_DOMAIN.values()), DATA_TESTS):
             self.stages.append(
                 Stage(
                     stage, round(by_stage.get(stage, 0.0), 2), rows.get(ROWS_OF.get(stage, "")), python_peak_mib(), peak
@@ -273,7 +263,7 @@ class Bench:
 
 def generator_periods(months: int, start: str = "2024-01") -> list[str]:
     first = datetime.strptime(f"{start}-01", "%Y-%m-%d").date()
-    return [f"{generator.month_add(first, i):%Y-%m}" for i in range(months)]
+    return [f"{month_add(first, i):%Y-%m}" for i in range(months)]
 
 
 def export(url: str, period: str, out: Path):

@@ -5,10 +5,9 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-import sys
 from pathlib import Path
 
-from m2c import settings
+from core import dbt, settings
 
 DBT_SOURCES = ("models", "macros", "tests", "seeds", "dbt_project.yml")
 
@@ -33,17 +32,8 @@ def manifest_path() -> Path:
     stamp = target / ".m2c_fingerprint"
     fingerprint = project_fingerprint()
     if not manifest.exists() or not stamp.exists() or stamp.read_text() != fingerprint:
-        dbt = Path(sys.executable).with_name("dbt")
         subprocess.run(
-            [
-                str(dbt),
-                "parse",
-                "--quiet",
-                "--project-dir",
-                str(settings.DBT_PROJECT_DIR),
-                "--profiles-dir",
-                str(settings.DBT_PROJECT_DIR),
-            ],
+            [dbt.executable(), *dbt.dbt_args("parse", "--quiet")],
             check=True,
             env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
         )

@@ -2,9 +2,9 @@
 
 import dagster as dg
 
-from dagster_project.resources import Database
+from core import db
 from ingestion.quality import SUITES, SuiteResult, run_suite
-from m2c import db
+from orchestration.resources import Database
 
 
 def check_result(result: SuiteResult, check_name: str | None = None) -> dg.AssetCheckResult:

@@ -1,0 +1,26 @@
+"""Billing periods are calendar months, written YYYY-MM."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+
+def first_period() -> str:
+    """The first billable period (M2C_FIRST_PERIOD, for utilities with older history; else 2024-01)."""
+    return os.environ.get("M2C_FIRST_PERIOD") or "2024-01"
+
+
+def month_add(first: dt.date, months: int) -> dt.date:
+    index = first.year * 12 + first.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def periods_between(first: str, last: str) -> list[str]:
+    start = dt.date.fromisoformat(f"{first}-01")
+    end = dt.date.fromisoformat(f"{last}-01")
+    periods = []
+    while start <= end:
+        periods.append(f"{start:%Y-%m}")
+        start = month_add(start, 1)
+    return periods

@@ -1,1 +1,0 @@
-"""Dagster definitions for Meter-to-Cash."""

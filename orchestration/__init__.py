@@ -1,0 +1,1 @@
+"""Dagster definitions for Meter-to-Cash: assets, checks, jobs, sensor and resources (workspace.yaml)."""
