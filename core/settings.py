@@ -1,7 +1,7 @@
 """Where things live. Every path derives from M2C_HOME (default ./var) unless overridden.
 
 An empty variable counts as unset (the Dagster resources read these variables with dg.EnvVar, which needs
-them to exist, so unset ones are set empty; see orchestration/resources.py).
+them to exist, so unset ones are set empty; see dagster_project/resources.py).
 """
 
 from __future__ import annotations

@@ -159,8 +159,8 @@ def run_job(name: str, partition_key: str | None = None, landing: Path | None = 
     """
     import dagster as dg
 
-    from orchestration.definitions import defs
-    from orchestration.resources import resource_config
+    from dagster_project.definitions import defs
+    from dagster_project.resources import resource_config
 
     settings.ensure_dagster_home()
     log_path = settings.home() / "logs" / f"{name}{'-' + partition_key if partition_key else ''}.log"

@@ -17,7 +17,7 @@ from pathlib import Path
 _HOME = Path(tempfile.mkdtemp(prefix="m2c-test-"))
 os.environ["M2C_HOME"] = str(_HOME)
 os.environ["DAGSTER_HOME"] = str(_HOME / "dagster")
-# Empty is unset (the Definitions' dg.EnvVar needs the variables to exist; see orchestration/resources.py).
+# Empty is unset (the Definitions' dg.EnvVar needs the variables to exist; see dagster_project/resources.py).
 for variable in ("M2C_DATABASE_URL", "M2C_LANDING_DIR", "M2C_POLICY", "M2C_EXPORTS_DIR"):
     os.environ[variable] = ""
 

@@ -40,8 +40,8 @@ def run_job(
     file and exports folder, when given, are the run's resource configuration."""
     import dagster as dg
 
-    from orchestration.definitions import defs
-    from orchestration.resources import resource_config
+    from dagster_project.definitions import defs
+    from dagster_project.resources import resource_config
 
     with environment(M2C_DATABASE_URL=url), dg.DagsterInstance.ephemeral() as instance:
         result = defs.resolve_job_def(name).execute_in_process(

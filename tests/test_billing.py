@@ -142,7 +142,7 @@ def test_a_failing_blocking_check_stops_billing_of_that_period(billed: tuple[str
                       (select max(file_id) from raw.load_ledger), g
                from generate_series(1, 500) g"""
         )
-    from orchestration.definitions import defs
+    from dagster_project.definitions import defs
 
     with environment(M2C_DATABASE_URL=url), dg.DagsterInstance.ephemeral() as instance:
         result = defs.resolve_job_def("bill_period").execute_in_process(

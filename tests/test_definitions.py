@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from orchestration.definitions import defs
-from orchestration.partitions import billing_periods
+from dagster_project.definitions import defs
+from dagster_project.partitions import billing_periods
 
 
 def test_definitions_load_with_sources_models_and_checks() -> None:

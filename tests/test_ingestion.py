@@ -310,8 +310,8 @@ def test_a_changed_file_of_the_same_name_supersedes_its_earlier_version(
 
 
 def test_landing_sensor_requests_a_run_only_for_new_or_changed_files(corpus: Path) -> None:
-    from orchestration.resources import Landing
-    from orchestration.sensors import landing_sensor
+    from dagster_project.resources import Landing
+    from dagster_project.sensors import landing_sensor
 
     resources = {"landing": Landing(path=str(corpus))}
     first = landing_sensor(dg.build_sensor_context(resources=resources))
@@ -343,8 +343,8 @@ def test_great_expectations_suites_flag_bad_data_that_bypassed_the_loader(
     # Through Dagster: the asset check fails, visibly, and the run itself still completes.
     import dagster as dg
 
-    from orchestration.definitions import defs
-    from orchestration.resources import resource_config
+    from dagster_project.definitions import defs
+    from dagster_project.resources import resource_config
     from tests.helpers import environment
 
     with environment(M2C_DATABASE_URL=fresh_db), dg.DagsterInstance.ephemeral() as inst:

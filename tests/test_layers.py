@@ -1,4 +1,4 @@
-"""Every import runs down the layers: the CLI (m2c) -> orchestration -> ingestion, exports -> core.
+"""Every import runs down the layers: the CLI (m2c) -> dagster_project -> ingestion, exports -> core.
 
 Ingestion and exports do not import each other; core imports no other layer; apps read through core (their
 one action, exporting an open period on request, calls exports). Development tools (devtools: generator,
@@ -17,10 +17,10 @@ ALLOWED = {
     "core": set(),
     "ingestion": {"core"},
     "exports": {"core"},
-    "orchestration": {"core", "ingestion", "exports"},
+    "dagster_project": {"core", "ingestion", "exports"},
     "devtools": {"core", "ingestion", "exports"},
     "apps": {"core", "exports"},
-    "m2c": {"core", "ingestion", "exports", "orchestration", "devtools"},
+    "m2c": {"core", "ingestion", "exports", "dagster_project", "devtools"},
 }
 DEVTOOLS_COMMANDS = {"cmd_generate", "cmd_poll", "cmd_bench"}
 NOT_PACKAGES = {"tests", "dbt", "var", "docs"}

@@ -19,7 +19,7 @@ def test_the_defaults_are_the_dbt_projects_vars_and_nowhere_else() -> None:
     assert policy.policy_path() is None  # the test home has no operator file
     assert policy.load() == project["vars"]["policy"]
     assert policy.load()["dunning_days"]["write_off_candidate"] == 365
-    shipped = ("core", "ingestion", "exports", "orchestration", "m2c", "apps", "devtools", "dbt")
+    shipped = ("core", "ingestion", "exports", "dagster_project", "m2c", "apps", "devtools", "dbt")
     copies = [path for folder in shipped for path in (settings.REPO_ROOT / folder).rglob("*policy*.y*ml")]
     assert copies == [], "a second policy file would drift from dbt_project.yml's vars"
 

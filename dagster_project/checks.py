@@ -3,8 +3,8 @@
 import dagster as dg
 
 from core import db
+from dagster_project.resources import Database
 from ingestion.quality import SUITES, SuiteResult, run_suite
-from orchestration.resources import Database
 
 
 def check_result(result: SuiteResult, check_name: str | None = None) -> dg.AssetCheckResult:

@@ -2,10 +2,10 @@
 
 import dagster as dg
 
+from dagster_project.assets.billing import PERIOD_CLOSE
+from dagster_project.partitions import ONE_PERIOD_PER_RUN, billing_periods
+from dagster_project.resources import Database, Exports
 from exports.period import export_period
-from orchestration.assets.billing import PERIOD_CLOSE
-from orchestration.partitions import ONE_PERIOD_PER_RUN, billing_periods
-from orchestration.resources import Database, Exports
 
 LEDGER_MARTS = (
     "fct_gl_journal",

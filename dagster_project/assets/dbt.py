@@ -9,10 +9,10 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from core import db
 from core.control import ensure_control_schemas
 from core.dbt import BILLING_PERIOD_TAG, WITHOUT_UNIT_TESTS, dbt_args, domain
-from orchestration.assets.billing import BILLING_INPUTS
-from orchestration.manifest import manifest_path
-from orchestration.partitions import ONE_PERIOD_PER_RUN, billing_periods
-from orchestration.resources import Database, Policy
+from dagster_project.assets.billing import BILLING_INPUTS
+from dagster_project.manifest import manifest_path
+from dagster_project.partitions import ONE_PERIOD_PER_RUN, billing_periods
+from dagster_project.resources import Database, Policy
 
 
 class DomainTranslator(DagsterDbtTranslator):

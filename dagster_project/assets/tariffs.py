@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from orchestration.assets.landing import ingest_folder
-from orchestration.resources import Database, Landing, Policy
+from dagster_project.assets.landing import ingest_folder
+from dagster_project.resources import Database, Landing, Policy
 
 
 @dg.multi_asset(

@@ -3,12 +3,12 @@
 import dagster as dg
 
 from core import settings
-from orchestration.assets import amr, bank, billing, cis, exports, ledger, meter_reads, tariffs
-from orchestration.assets.dbt import dbt_billing_models, dbt_reference_models
-from orchestration.checks import raw_checks
-from orchestration.partitions import billing_periods
-from orchestration.resources import build_resources
-from orchestration.sensors import ingest_job, landing_sensor
+from dagster_project.assets import amr, bank, billing, cis, exports, ledger, meter_reads, tariffs
+from dagster_project.assets.dbt import dbt_billing_models, dbt_reference_models
+from dagster_project.checks import raw_checks
+from dagster_project.partitions import billing_periods
+from dagster_project.resources import build_resources
+from dagster_project.sensors import ingest_job, landing_sensor
 
 settings.ensure_dagster_home()
 

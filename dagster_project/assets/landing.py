@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import dagster as dg
 
+from dagster_project.resources import Database, Landing, Policy
 from ingestion.loader import FileResult, ingest_landing
-from orchestration.resources import Database, Landing, Policy
 
 
 def ingest_folder(

@@ -3,10 +3,10 @@
 import dagster as dg
 
 from core import closing, db
+from dagster_project.checks import check_result
+from dagster_project.partitions import ONE_PERIOD_PER_RUN, billing_periods
+from dagster_project.resources import Database
 from ingestion.quality import SUITES, run_suite
-from orchestration.checks import check_result
-from orchestration.partitions import ONE_PERIOD_PER_RUN, billing_periods
-from orchestration.resources import Database
 
 BILLING_INPUTS = dg.AssetKey(["billing", "inputs"])
 PERIOD_CLOSE = dg.AssetKey(["billing", "period_close"])

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import dagster as dg
 
+from dagster_project.resources import Landing
 from ingestion.loader import landed_files
 from ingestion.specs import FOLDERS
-from orchestration.resources import Landing
 
 ingest_job = dg.define_asset_job(
     "ingest_landing",

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
+from dagster_project.resources import Database, Landing, Policy
 from ingestion.amr import amr_endpoints, log_polls, poll_all, write_readings_file
 from ingestion.loader import ingest_file
-from orchestration.resources import Database, Landing, Policy
 
 AMR_POLLS = dg.AssetKey(["raw", "amr_polls"])
 
