@@ -11,12 +11,16 @@ from pathlib import Path
 
 import psycopg
 
-from core import db, settings
+from core import db, settings, vocabularies
 from exports.sheets import BUCKETS
 from exports.workbook import MAX_DATA_ROWS, SheetResult, write_workbook
 
 # Amounts to the currency's minor unit, so a zero reads 0.00 like every other amount.
-DECIMALS = "case when {currency} in ('KRW', 'JPY', 'HUF') then 0 else 2 end"
+DECIMALS = (
+    "case {currency} "
+    + " ".join(f"when '{code}' then {digits}" for code, digits in vocabularies.currency_minor_units().items())
+    + " end"
+)
 JOURNAL_CSV = f"""select entry_id, entry_date as date, account_code as account, description,
                         round(debit, {DECIMALS.format(currency="currency")}) as debit,
                         round(credit, {DECIMALS.format(currency="currency")}) as credit,

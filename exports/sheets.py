@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core import vocabularies
+
 
 @dataclass(frozen=True)
 class Column:
@@ -31,7 +33,7 @@ def money(header: str, width: int = 15) -> Column:
     return Column(header, "money", width)
 
 
-BUCKETS = ("current", "1-30", "31-60", "61-90", "91-180", "181-365", "365+")
+BUCKETS = tuple(bucket.name for bucket in vocabularies.aging_buckets())
 
 JOURNAL = Sheet(
     "Journal",

@@ -28,13 +28,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from core import vocabularies
 from exports.sheets import SHEETS, Sheet
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 TOTAL_FONT = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
-NO_DECIMALS = ("KRW", "JPY", "HUF")
+NO_DECIMALS = tuple(code for code, digits in vocabularies.currency_minor_units().items() if digits == 0)
 DATE_FORMAT = "yyyy-mm-dd"
 MAX_DATA_ROWS = 1_048_574  # Excel's 1,048,576 rows less the header and a totals row
 EXCEL_EPOCH = "1899-12-30"  # day 0 of Excel's 1900 date system, as dates are written
@@ -138,7 +139,8 @@ def render_query(sheet: Sheet, styles: Styles, max_rows: int, currency: str) -> 
     """SQL giving each row of the sheet as one `<row>` element, numbered within its worksheet."""
     columns = column_names(sheet)
     currency_column = columns[sheet.currency_index] if sheet.currency_index is not None else f"'{currency}'"
-    whole = f"{currency_column} in {NO_DECIMALS}"
+    no_decimals = ", ".join(f"'{code}'" for code in NO_DECIMALS)
+    whole = f"{currency_column} in ({no_decimals})"
 
     ids = styles.money
     money_style = (

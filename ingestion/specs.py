@@ -1,13 +1,15 @@
-"""The landing-format contract (shared/spec/landing-formats.md) as data: one spec per raw table."""
+"""The landing-format contract (docs/landing-formats.md) as data: one spec per raw table."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core import vocabularies
+
 CUSTOMER_CLASSES = ("residential", "commercial", "industrial", "public", "agricultural")
 SERVICES = ("electricity", "water", "heat", "gas")
 UNITS = ("kWh", "m3", "GJ", "Gcal")
-CURRENCIES = ("EUR", "PLN", "KRW", "USD", "GBP", "CZK", "SEK", "NOK", "DKK", "CHF", "HUF", "RON")
+CURRENCIES = tuple(vocabularies.currency_minor_units())
 
 
 @dataclass(frozen=True)

@@ -6,17 +6,10 @@ import streamlit as st
 
 from apps import data, filters
 from apps.components import chart, downloads
+from core import vocabularies
 
-BUCKETS = {
-    "bucket_current_amount": "current",
-    "bucket_1_30_amount": "1-30",
-    "bucket_31_60_amount": "31-60",
-    "bucket_61_90_amount": "61-90",
-    "bucket_91_180_amount": "91-180",
-    "bucket_181_365_amount": "181-365",
-    "bucket_365_plus_amount": "365+",
-}
-STAGES = ["reminder", "warning", "disconnection_notice", "disconnection", "write_off_candidate"]
+BUCKETS = {bucket.column: bucket.name for bucket in vocabularies.aging_buckets()}
+STAGES = vocabularies.dunning_stages()
 
 selected = filters.current()
 st.title("Arrears and aging")

@@ -5,6 +5,7 @@ import streamlit as st
 
 from apps import data, identity, review
 from apps.components import chart
+from core import vocabularies
 
 ACTIONS = {
     "accept": "Accept the read as it is",
@@ -21,7 +22,7 @@ if period is None:
     st.stop()
 flags = st.multiselect(
     "Flags",
-    ["DUPLICATE", "FUTURE", "ORPHAN", "MISSING", "NEGATIVE", "ROLLOVER", "SPIKE", "ZERO"],
+    list(vocabularies.vee_flags()),
     key="anomaly_flags",
     placeholder="All flags",
 )

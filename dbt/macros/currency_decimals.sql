@@ -1,4 +1,4 @@
-{#- A currency's minor-unit decimals (KRW, JPY, HUF have none). -#}
+{#- A currency's minor-unit decimals (ISO 4217), from the `currencies` seed (KRW and HUF have none). -#}
 {% macro currency_decimals(currency) -%}
-    case when {{ currency }} in ('KRW', 'JPY', 'HUF') then 0 else 2 end
+    (select currencies.minor_unit from {{ ref('currencies') }} as currencies where currencies.currency_code = {{ currency }})
 {%- endmacro %}

@@ -1,11 +1,14 @@
-{#- The dunning stage of an account whose oldest overdue item is `days` past due (policy dunning_days). -#}
+{#-
+    The dunning stage of an account whose oldest overdue item is `days` past due: the policy's
+    dunning_days name the stages and their thresholds; the stage reached is the one with the highest
+    threshold at or below `days` ('none' below them all).
+-#}
 {% macro dunning_stage(days) -%}
+    {%- set thresholds = policy('dunning_days') -%}
     case
-        when {{ days }} >= {{ policy('dunning_days.write_off_candidate') }} then 'write_off_candidate'
-        when {{ days }} >= {{ policy('dunning_days.disconnection') }} then 'disconnection'
-        when {{ days }} >= {{ policy('dunning_days.disconnection_notice') }} then 'disconnection_notice'
-        when {{ days }} >= {{ policy('dunning_days.warning') }} then 'warning'
-        when {{ days }} >= {{ policy('dunning_days.reminder') }} then 'reminder'
+    {%- for stage in thresholds | dictsort(by='value', reverse=true) %}
+        when {{ days }} >= {{ stage[1] }} then '{{ stage[0] }}'
+    {%- endfor %}
         else 'none'
     end
 {%- endmacro %}

@@ -1,19 +1,22 @@
-{#- The chart of accounts from the policy's gl_accounts: (account_key, account_code, account_name). -#}
+{#-
+    The chart of accounts: (account_key, account_code, account_name). Codes are the operator's (policy
+    gl_accounts); names come from the `gl_accounts` seed, revenue accounts per service ("Revenue water").
+-#}
 {% macro gl_accounts() -%}
-    {%- set names = {
-        'bank': 'Bank', 'accounts_receivable': 'Accounts receivable', 'vat_payable': 'VAT payable',
-        'levy_payable': 'Levy payable', 'customer_credits': 'Customer credits',
-        'late_charge_income': 'Late charge income', 'recoveries': 'Recoveries',
-        'bad_debt_expense': 'Bad debt expense'} -%}
     {%- set rows = [] -%}
     {%- for key, code in (policy('gl_accounts') or {}).items() -%}
         {%- if code is mapping -%}
             {%- for service, service_code in code.items() -%}
-                {%- do rows.append("('" ~ key ~ "." ~ service ~ "', '" ~ service_code ~ "', 'Revenue " ~ service ~ "')") -%}
+                {%- do rows.append("('" ~ key ~ "', '" ~ key ~ "." ~ service ~ "', '" ~ service_code ~ "', ' " ~ service ~ "')") -%}
             {%- endfor -%}
         {%- else -%}
-            {%- do rows.append("('" ~ key ~ "', '" ~ code ~ "', '" ~ names.get(key, key) ~ "')") -%}
+            {%- do rows.append("('" ~ key ~ "', '" ~ key ~ "', '" ~ code ~ "', '')") -%}
         {%- endif -%}
     {%- endfor -%}
-    select * from (values {{ rows | join(', ') }}) as chart (account_key, account_code, account_name)
+    select
+        codes.account_key,
+        codes.account_code,
+        coalesce(names.account_name, codes.seed_key) || codes.name_suffix as account_name
+    from (values {{ rows | join(', ') }}) as codes (seed_key, account_key, account_code, name_suffix)
+    left join {{ ref('gl_accounts') }} as names on codes.seed_key = names.account_key
 {%- endmacro %}

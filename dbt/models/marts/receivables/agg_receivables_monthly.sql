@@ -57,7 +57,7 @@ buckets as (
     select
         account_id,
         currency,
-        {%- for bucket in ['current', '1-30', '31-60', '61-90', '91-180', '181-365', '365+'] %}
+        {%- for bucket in aging_bucket_names() %}
             {%- set column = 'bucket_' ~ bucket | replace('-', '_') | replace('+', '_plus') ~ '_amount' %}
             sum(open_amount) filter (where aging_bucket = '{{ bucket }}') as {{ column }},
         {%- endfor %}
@@ -97,13 +97,13 @@ final as (
         sum(keyed.paid_amount) as applied_amount,
         sum(keyed.written_off_amount) as written_off_amount,
         sum(keyed.closing_amount) as closing_ar_amount,
-        {%- for bucket in ['current', '1-30', '31-60', '61-90', '91-180', '181-365', '365+'] %}
+        {%- for bucket in aging_bucket_names() %}
             {%- set column = 'bucket_' ~ bucket | replace('-', '_') | replace('+', '_plus') ~ '_amount' %}
             coalesce(sum(buckets.{{ column }}), 0) as {{ column }},
         {%- endfor %}
         coalesce(sum(buckets.over_90_days_amount), 0) as over_90_days_amount,
         count(distinct keyed.account_id) filter (where keyed.closing_amount > 0) as accounts_with_balance,
-        {%- for stage in ['reminder', 'warning', 'disconnection_notice', 'disconnection', 'write_off_candidate'] %}
+        {%- for stage, _ in policy('dunning_days') | dictsort(by='value') %}
             count(distinct dunning.account_id) filter (where dunning.dunning_stage = '{{ stage }}')
                 as {{ stage }}_accounts,
         {%- endfor %}

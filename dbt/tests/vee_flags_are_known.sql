@@ -1,0 +1,26 @@
+-- Every flag a reading anomaly or a period's usage carries is one of the vee_flags seed.
+with
+
+anomaly_flags as (
+    select distinct flag from {{ ref('exc_reading_anomalies') }}
+    where period = {{ period() }}
+),
+
+usage_flags as (
+    select distinct unnest(flags) as flag from {{ ref('fct_usage') }}
+    where period = {{ period() }}
+),
+
+known as (
+    select flag from {{ ref('vee_flags') }}
+),
+
+final as (
+    select flag from anomaly_flags
+    union
+    select flag from usage_flags
+    except
+    select flag from known
+)
+
+select * from final
