@@ -3,13 +3,16 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+LOCK   := requirements.lock
 
-.PHONY: demo test lint format ui apps browser install clean-var
+.PHONY: demo test lint format ui apps browser install lock hooks clean-var
 
-$(STAMP): pyproject.toml
+# Installs exactly the locked versions (requirements.lock, with hashes), then the project itself.
+$(STAMP): $(LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -28,9 +31,19 @@ browser:
 	  { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
 	  echo "chromium could not be installed: the browser test will be skipped"; }
 
+# Re-resolves pyproject.toml's dependencies into requirements.lock (after changing them).
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes \
+	  --no-header --quiet -o $(LOCK)
+
+# Installs the pre-commit hooks (.pre-commit-config.yaml: ruff, yamllint, sqlfluff from this venv).
+hooks: $(STAMP)
+	$(BIN)/pre-commit install
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/yamllint --strict .
 	eval "$$($(BIN)/m2c db env)" && cd dbt && ../$(BIN)/sqlfluff lint models tests macros
 
 format: $(STAMP)

@@ -1,4 +1,7 @@
--- Every flag a reading anomaly or a period's usage carries is one of the vee_flags seed.
+{{ config(tags=['billing_period'], meta={'dagster': {'ref': {'name': 'exc_reading_anomalies'}}}) }}
+
+-- Every flag a reading anomaly or a period's usage carries is one of the vee_flags seed (tagged like
+-- the models it reads: it reads a seed too, and must not run in reference builds).
 with
 
 anomaly_flags as (
