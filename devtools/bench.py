@@ -309,6 +309,7 @@ def table(result: dict) -> str:
 
 
 def run(accounts: int, months: int, interval_meters: int, out: Path | None, keep: bool) -> dict:
+    settings.home().mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="m2c-bench-", dir=settings.home()))
     bench = Bench(accounts, months, interval_meters, scratch)
     try:
