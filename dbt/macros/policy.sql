@@ -7,7 +7,7 @@
     {%- endfor -%}
     {%- set value = found.value -%}
     {%- if value is none and execute -%}
-        {{ exceptions.raise_compiler_error("policy key '" ~ path ~ "' is missing: pass --vars '{policy: ...}' (m2c does).") }}
+        {{ exceptions.raise_compiler_error("policy key '" ~ path ~ "' is missing: add it to vars.policy in dbt_project.yml (the defaults), or pass it with --vars.") }}
     {%- endif -%}
     {{ return(value) }}
 {%- endmacro %}
