@@ -61,7 +61,7 @@ def compute(conn: psycopg.Connection, period: str) -> pd.DataFrame:
                   t.currency_decimals
            from intermediate.int_usage_parts p
            join marts.dim_tariffs t on t.tariff_code = p.tariff_code and t.effective_from = p.tariff_effective_from
-           where p.period = %s and p.contract_id is not null and p.rebill_of_period is null""",
+           where p.period = %s and p.contract_id is not null""",
         (period,),
     )
     blocks = frame(conn, "select * from marts.dim_tariff_blocks order by tariff_code, effective_from, block_no")
