@@ -144,6 +144,8 @@ class Bench:
             raise RuntimeError(f"dbt {' '.join(args)} failed: " + " | ".join(errors[-5:]))
         nodes = json.loads((target / "manifest.json").read_text())["nodes"]
         results = json.loads((target / "run_results.json").read_text())
+        # Models, seeds and tests are timed; exposures (the apps, the exports) have results but no work.
+        results["results"] = [r for r in results["results"] if r["unique_id"] in nodes]
         for result in results["results"]:
             result["tags"] = nodes[result["unique_id"]]["tags"]
         return results

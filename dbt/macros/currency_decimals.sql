@@ -1,4 +1,7 @@
-{#- A currency's minor-unit decimals (ISO 4217), from the `currencies` seed (KRW and HUF have none). -#}
+{#-
+    A currency's minor-unit decimals (ISO 4217), from the `currencies` seed (KRW and HUF have none).
+    The seed is not aliased: `dbt build --empty` renders a ref as an aliased subquery.
+-#}
 {% macro currency_decimals(currency) -%}
-    (select currencies.minor_unit from {{ ref('currencies') }} as currencies where currencies.currency_code = {{ currency }})
+    (select minor_unit from {{ ref('currencies') }} where currency_code = {{ currency }})
 {%- endmacro %}

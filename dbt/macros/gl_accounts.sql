@@ -14,9 +14,10 @@
         {%- endif -%}
     {%- endfor -%}
     select
-        codes.account_key,
+        codes.chart_key as account_key,
         codes.account_code,
-        coalesce(names.account_name, codes.seed_key) || codes.name_suffix as account_name
-    from (values {{ rows | join(', ') }}) as codes (seed_key, account_key, account_code, name_suffix)
-    left join {{ ref('gl_accounts') }} as names on codes.seed_key = names.account_key
+        coalesce(account_name, codes.seed_key) || codes.name_suffix as account_name
+    from (values {{ rows | join(', ') }}) as codes (seed_key, chart_key, account_code, name_suffix)
+    {#- The seed is not aliased: `dbt build --empty` renders a ref as an aliased subquery. #}
+    left join {{ ref('gl_accounts') }} on codes.seed_key = account_key
 {%- endmacro %}

@@ -22,11 +22,11 @@ earlier_payments as (
 ),
 
 accounts as (
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('int_accounts_deduplicated') }}
 ),
 
 invoices as (
-    select * from {{ ref('fct_invoices') }}
+    select * from {{ ref('int_invoices') }}
 ),
 
 current_payments as (

@@ -53,7 +53,7 @@ payments as (
 ),
 
 invoices as (
-    select * from {{ ref('fct_invoices') }}
+    select * from {{ ref('int_invoices') }}
     where period = {{ period() }} and status = 'issued' and total_amount <> 0
 ),
 

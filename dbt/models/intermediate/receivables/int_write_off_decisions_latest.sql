@@ -11,7 +11,7 @@ decisions as (
 ),
 
 accounts as (
-    select * from {{ ref('dim_accounts') }}
+    select * from {{ ref('int_accounts_deduplicated') }}
 ),
 
 latest as (

@@ -12,7 +12,7 @@ final as (
         district,
         payment_method,
         parent_account_id,
-        coalesce(parent_account_id, account_id) as billing_account_id,
+        billing_account_id,
         email,
         iban,
         opened_on,
