@@ -8,10 +8,18 @@ meter_periods as (
 -- The parts billed in this run: the period's own, and a late-corrected closed period's parts charged
 -- again (counted as before the split; see docs/decisions.md D55).
 parts as (
-    select service_point_id, contract_id, units from {{ ref('int_usage_parts') }}
+    select
+        service_point_id,
+        contract_id,
+        units
+    from {{ ref('int_usage_parts') }}
     where period = {{ period() }}
     union all
-    select service_point_id, contract_id, units from {{ ref('int_rebill_parts') }}
+    select
+        service_point_id,
+        contract_id,
+        units
+    from {{ ref('int_rebill_parts') }}
     where period = {{ period() }}
 ),
 
