@@ -21,16 +21,9 @@ unissued_invoices as (
     where period = {{ previous_period(1) }} and status in ('carried_forward', 'held')
 ),
 
-{% if is_incremental() %}
-    previous_lines as (
-        select * from {{ this }}
-        where period = {{ previous_period(1) }}
-    ),
-{% else %}
-    previous_lines as (
-        {{ empty_like_columns() }}
-    ),
-{% endif %}
+previous_lines as (
+    {{ previous_periods_of_this() }}
+),
 
 forwarded_lines as (
     select

@@ -34,16 +34,9 @@ bill_decisions as (
     select * from {{ ref('stg_review__bill_decisions') }}
 ),
 
-{% if is_incremental() %}
-    previous_invoices as (
-        select * from {{ this }}
-        where period between {{ previous_period(6) }} and {{ previous_period(1) }}
-    ),
-{% else %}
-    previous_invoices as (
-        {{ empty_like_columns() }}
-    ),
-{% endif %}
+previous_invoices as (
+    {{ previous_periods_of_this(6) }}
+),
 
 period_parts as (
     select

@@ -35,16 +35,9 @@ active_meters as (
     where period = {{ period() }}
 ),
 
-{% if is_incremental() %}
-    history as (
-        select * from {{ this }}
-        where period between {{ previous_period(12) }} and {{ previous_period(1) }}
-    ),
-{% else %}
-    history as (
-        {{ empty_like_columns() }}
-    ),
-{% endif %}
+history as (
+    {{ previous_periods_of_this(12) }}
+),
 
 previous_state as (
     select * from history

@@ -14,16 +14,9 @@ credits as (
     where period = {{ period() }} and row_type = 'credit' and account_id is not null
 ),
 
-{% if is_incremental() %}
-    previous_rows as (
-        select * from {{ this }}
-        where period = {{ previous_period(1) }}
-    ),
-{% else %}
-    previous_rows as (
-        {{ empty_like_columns() }}
-    ),
-{% endif %}
+previous_rows as (
+    {{ previous_periods_of_this() }}
+),
 
 opening as (
     select

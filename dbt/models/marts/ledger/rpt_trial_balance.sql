@@ -10,16 +10,9 @@ chart as (
     {{ gl_accounts() }}
 ),
 
-{% if is_incremental() %}
-    previous_rows as (
-        select * from {{ this }}
-        where period = {{ previous_period(1) }}
-    ),
-{% else %}
-    previous_rows as (
-        {{ empty_like_columns() }}
-    ),
-{% endif %}
+previous_rows as (
+    {{ previous_periods_of_this() }}
+),
 
 opening as (
     select
