@@ -5,7 +5,6 @@ two days of February carried into March's interval. Each part is prorated by its
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
