@@ -5,10 +5,10 @@
     days_in_month; every line is rounded to the currency's minor unit.
     `parts` has the columns of int_usage_parts (contract_id not null); `tariffs` and `blocks` those of
     int_tariffs_current and int_tariff_blocks_current. A part is one service point, contract and
-    tariff version, plus `part_key_columns` (carried onto the lines: a rebill's corrected period).
+    tariff version and month (part_from), plus `part_key_columns` (carried onto the lines: a rebill's corrected period).
 -#}
 {% macro priced_charge_lines(parts, tariffs, blocks, part_key_columns=[]) -%}
-    {%- set part_key = ['service_point_id', 'contract_id', 'tariff_effective_from'] + part_key_columns -%}
+    {%- set part_key = ['service_point_id', 'contract_id', 'tariff_effective_from', 'part_from'] + part_key_columns -%}
     {%- set part_columns -%}
         service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, service, unit,
         part_from, part_to, part_days, units, is_estimated, meter_ids, scale_factor,

@@ -1,10 +1,13 @@
 {#-
-    Parts of the period's usage: consecutive days with the same contract and tariff version.
-    Every day of a meter's interval takes an equal share of its usage; a part's units are the
-    shares of its days, summed over the meters of the service point (a meter exchange puts the old
-    and the new meter's days side by side). Computed by intersecting date ranges, not per day.
-    Days no contract (or no tariff version) covers form a part with contract_id null: not billed,
-    flagged ORPHAN.
+    Parts of the period's usage (billing-rules.md section 4): consecutive days with the same
+    contract, tariff version and calendar month. Every day of a meter's interval takes an equal
+    share of its usage; a part's units are the shares of its days, summed over the meters of the
+    service point (a meter exchange puts the old and the new meter's days side by side). A part is
+    scaled by part_days / days of its own month, so days of an earlier month carried into this
+    period's interval add up with that month's own invoice to exactly one month (D70), and its
+    season is its own month's. Computed by intersecting date ranges, not per day. Days no contract
+    (or no tariff version) covers form a part with contract_id null per month: not billed, flagged
+    ORPHAN.
 -#}
 {%- set part_columns -%}
     service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, service, unit,
@@ -37,32 +40,42 @@ master_points as (
     where master_service_point_id is not null
 ),
 
-meter_windows as (
+-- Each meter's interval cut at calendar-month boundaries: a part never spans two months.
+meter_months as (
     select
         meter_periods.*,
+        months.month_start,
+        months.month_days,
+        greatest(meter_periods.interval_from, months.month_start) as month_from,
+        least(meter_periods.interval_to, months.month_end) as month_to
+    from meter_periods
+    cross join lateral {{ calendar_months('meter_periods.interval_from', 'meter_periods.interval_to') }} as months
+),
+
+meter_windows as (
+    select
+        meter_months.*,
         contracts.contract_id,
         contracts.account_id,
         contracts.tariff_code,
         tariffs.effective_from as tariff_effective_from,
-        greatest(
-            meter_periods.interval_from, contracts.start_date, tariffs.effective_from
-        ) as window_from,
+        greatest(meter_months.month_from, contracts.start_date, tariffs.effective_from) as window_from,
         least(
-            meter_periods.interval_to,
-            coalesce(contracts.end_date, meter_periods.interval_to),
-            coalesce(tariffs.effective_to - 1, meter_periods.interval_to)
+            meter_months.month_to,
+            coalesce(contracts.end_date, meter_months.month_to),
+            coalesce(tariffs.effective_to - 1, meter_months.month_to)
         ) as window_to
-    from meter_periods
+    from meter_months
     inner join contracts
         on
-            meter_periods.service_point_id = contracts.service_point_id
-            and meter_periods.interval_to >= contracts.start_date
-            and (contracts.end_date is null or meter_periods.interval_from <= contracts.end_date)
+            meter_months.service_point_id = contracts.service_point_id
+            and meter_months.month_to >= contracts.start_date
+            and (contracts.end_date is null or meter_months.month_from <= contracts.end_date)
     inner join tariffs
         on
             contracts.tariff_code = tariffs.tariff_code
-            and meter_periods.interval_to >= tariffs.effective_from
-            and (tariffs.effective_to is null or meter_periods.interval_from < tariffs.effective_to)
+            and meter_months.month_to >= tariffs.effective_from
+            and (tariffs.effective_to is null or meter_months.month_from < tariffs.effective_to)
 ),
 
 meter_parts as (
@@ -77,10 +90,11 @@ meter_parts as (
 covered as (
     select
         meter_id,
+        month_start,
         sum(window_days) as covered_days,
         sum(window_units) as covered_units
     from meter_parts
-    group by meter_id
+    group by meter_id, month_start
 ),
 
 contract_parts as (
@@ -98,35 +112,43 @@ contract_parts as (
         sum(window_units) as units,
         bool_or(is_estimated) as is_estimated,
         string_agg(meter_id, ',' order by window_from) as meter_ids,
-        ((max(window_to) - min(window_from)) + 1)::numeric / {{ period_days() }} as scale_factor,
-        {{ period_season() }} as season
+        ((max(window_to) - min(window_from)) + 1)::numeric / min(month_days) as scale_factor,
+        {{ period_season("to_char(month_start, 'YYYY-MM')") }} as season
     from meter_parts
-    group by service_point_id, contract_id, account_id, tariff_code, tariff_effective_from
+    group by service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, month_start
 ),
 
 orphan_parts as (
     select
-        meter_periods.service_point_id,
+        meter_months.service_point_id,
         null::text as contract_id,
         null::text as account_id,
         null::text as tariff_code,
         null::date as tariff_effective_from,
-        meter_periods.service,
-        meter_periods.unit,
-        meter_periods.interval_from as part_from,
-        meter_periods.interval_to as part_to,
-        (meter_periods.interval_days - coalesce(covered.covered_days, 0))::integer as part_days,
-        round(meter_periods.usage_units - coalesce(covered.covered_units, 0), 6) as units,
-        meter_periods.is_estimated,
-        meter_periods.meter_id as meter_ids,
-        (meter_periods.interval_days - coalesce(covered.covered_days, 0))::numeric / {{ period_days() }}
-            as scale_factor,
-        {{ period_season() }} as season
-    from meter_periods
-    left join covered on meter_periods.meter_id = covered.meter_id
+        meter_months.service,
+        meter_months.unit,
+        meter_months.month_from as part_from,
+        meter_months.month_to as part_to,
+        ((meter_months.month_to - meter_months.month_from) + 1 - coalesce(covered.covered_days, 0))::integer
+            as part_days,
+        round(
+            meter_months.usage_units * ((meter_months.month_to - meter_months.month_from) + 1)
+            / meter_months.interval_days,
+            6
+        ) - coalesce(covered.covered_units, 0) as units,
+        meter_months.is_estimated,
+        meter_months.meter_id as meter_ids,
+        ((meter_months.month_to - meter_months.month_from) + 1 - coalesce(covered.covered_days, 0))::numeric
+        / meter_months.month_days as scale_factor,
+        {{ period_season("to_char(meter_months.month_start, 'YYYY-MM')") }} as season
+    from meter_months
+    left join covered
+        on
+            meter_months.meter_id = covered.meter_id
+            and meter_months.month_start = covered.month_start
     where
-        meter_periods.interval_days > coalesce(covered.covered_days, 0)
-        and meter_periods.service_point_id not in (select master_points.service_point_id from master_points)
+        (meter_months.month_to - meter_months.month_from) + 1 > coalesce(covered.covered_days, 0)
+        and meter_months.service_point_id not in (select master_points.service_point_id from master_points)
 ),
 
 all_parts as (

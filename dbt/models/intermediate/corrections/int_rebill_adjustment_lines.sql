@@ -67,6 +67,7 @@ adjustment_lines as (
             and rebilled.service_point_id = frozen.service_point_id
             and rebilled.contract_id = frozen.contract_id
             and rebilled.tariff_effective_from = frozen.tariff_effective_from
+            and rebilled.part_from = frozen.part_from
             and rebilled.line_type = frozen.line_type
             and coalesce(rebilled.block_no, 0) = coalesce(frozen.block_no, 0)
     where coalesce(rebilled.amount, 0) <> coalesce(frozen.amount, 0)
