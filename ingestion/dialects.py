@@ -84,7 +84,8 @@ class Dialect:
             return "as Excel serial numbers"
         sep = self.date_style
         order = "dmy" if sep == "." else self.date_order
-        return {"dmy": f"dd{sep}mm{sep}yyyy", "mdy": f"mm{sep}dd{sep}yyyy"}.get(order or "", f"??{sep}??{sep}yyyy")
+        patterns = {"dmy": f"dd{sep}mm{sep}yyyy", "mdy": f"mm{sep}dd{sep}yyyy"}
+        return patterns.get(order or "", f"??{sep}??{sep}yyyy (day/month order not shown)")
 
 
 # --- numbers ----------------------------------------------------------------------------------------
@@ -354,7 +355,8 @@ class Converter:
                 cells.append(text)
                 if reason:
                     reasons.append(reason)
-            yield Rejected(cells, "; ".join(reasons)) if reasons else cells
+            # A rejected row keeps its values as landed (typed cells as text), not half-converted.
+            yield Rejected([cell_text(v) for v in row], "; ".join(reasons)) if reasons else cells
 
 
 def trimmed(rows: Iterable[list], width: int) -> Iterator[list]:

@@ -201,13 +201,14 @@ def _copy_rows(conn: psycopg.Connection, table: Table) -> tuple[int, list[tuple[
     with conn.cursor().copy(sql.SQL("copy _land ({}) from stdin (format csv)").format(columns)) as copy:
         batch: list[list[object]] = []
         for offset, row in enumerate(table.rows):
+            if isinstance(row, Rejected):
+                rows_read += 1
+                malformed.append((table.first_row_no + offset, _named(table.header, row.values), row.reason))
+                continue
             if not row or (len(row) == 1 and row[0].strip() == ""):
                 continue  # a blank line is not a row (readers turn an all-empty row into [])
             rows_read += 1
             row_no = table.first_row_no + offset
-            if isinstance(row, Rejected):
-                malformed.append((row_no, _named(table.header, row.values), row.reason))
-                continue
             if len(row) != width:
                 reason = f"row has {len(row)} fields but the header has {width}{separated}"
                 malformed.append((row_no, _named(table.header, row), reason))
