@@ -35,6 +35,7 @@ class TargetCounts:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
+    dialect: str | None = None  # how the file was written, as detected (D56-D58)
 
 
 @dataclass
@@ -171,12 +172,12 @@ def _load_table(
                 [(file_id, table.target, row_no, Jsonb(values), reason) for row_no, values, reason in malformed],
             )
     counts.rows_rejected = rows_read - counts.rows_loaded
-    dialect = table.dialect.describe() if table.dialect else None  # complete once the rows are read
+    counts.dialect = table.dialect.describe() if table.dialect else None  # complete once the rows are read
     conn.execute(
         """update raw.load_ledger set rows_read = %s, rows_loaded = %s, rows_rejected = %s, dialect = %s,
                finished_at = clock_timestamp()
            where file_id = %s""",
-        (counts.rows_read, counts.rows_loaded, counts.rows_rejected, dialect, file_id),
+        (counts.rows_read, counts.rows_loaded, counts.rows_rejected, counts.dialect, file_id),
     )
     conn.execute(
         """update raw.load_ledger set superseded_by = %s

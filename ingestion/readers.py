@@ -100,7 +100,7 @@ def _head(path: Path) -> tuple[str, bool]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        if exc.start < len(raw) - 3:  # not only a character cut at the sample's end
+        if len(raw) < HEAD_BYTES or exc.start < len(raw) - 3:  # not just a character cut at the sample's end
             raise UnreadableFile(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
         text = raw[: exc.start].decode("utf-8-sig")
     if not text.strip():
