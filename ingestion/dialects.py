@@ -32,6 +32,7 @@ _DAY_MONTH_YEAR = re.compile(
     r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?"
 )
 _SERIAL = re.compile(r"\d{1,6}(?:\.\d+)?")
+_PLAIN = re.compile(r"[+-]?\d+(?:\.\d+)?")  # the contract's number
 _GROUPED = re.compile(r"\d{1,3}(?:([.," + re.escape(GROUP_SPACES) + r"])\d{3})(?:\1\d{3})*")
 
 
@@ -140,7 +141,7 @@ def convert_number(column: str, text: str, mark: str | None) -> tuple[str, str |
     if mark is not None:
         if mark in readings:
             return sign + readings[mark], None
-        return text, f'{column} "{text}" is not a number in this file, whose decimal mark is "{mark}"'
+        return text, f'{column} "{text}" is not a decimal number in this file, whose decimal mark is "{mark}"'
     values = set(readings.values())
     if len(values) == 1:
         return sign + values.pop(), None
@@ -248,6 +249,7 @@ class Evidence:
     """What a file's values show about its decimal mark and date style, with a first example of each."""
 
     marks: dict[str, str] = field(default_factory=dict)  # mark -> 'reading "12,5" (row 3)'
+    grouped: int = 0  # numbers that are not the contract's form but read with '.' ('1,600', '1 234.5')
     styles: Counter = field(default_factory=Counter)
     orders: dict[str, str] = field(default_factory=dict)  # dmy | mdy -> example
 
@@ -258,6 +260,8 @@ class Evidence:
             mark = evident_mark(value)
             if mark is not None:
                 self.marks.setdefault(mark, f'{column} "{value}" (row {row_no})')
+            if not _PLAIN.fullmatch(value.strip()) and "." in number_readings(_unsigned(value)[1]):
+                self.grouped += 1
         elif kind in TEMPORAL:
             style = date_style(value)
             self.styles[style] += 1
@@ -288,8 +292,8 @@ def gather(rows: Iterable[list[object]], kinds: list[str | None], header: list[s
 
 def settle(dialect: Dialect, evidence: Evidence, mixed_marks_unreadable: bool) -> None:
     """Fix the file's decimal mark and date style from its evidence (raises ValueError on mixed marks
-    where the file must be quarantined)."""
-    if dialect.reads_numbers:
+    where the file must be quarantined). A comma file's mark stays the contract's '.'."""
+    if dialect.reads_numbers and dialect.delimiter != ",":
         if len(evidence.marks) == 2 and mixed_marks_unreadable:
             raise ValueError(
                 f"mixes decimal marks: {evidence.marks['.']} uses '.', {evidence.marks[',']} uses ','; "

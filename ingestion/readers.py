@@ -101,7 +101,11 @@ def _head(path: Path) -> tuple[str, bool]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         if len(raw) < HEAD_BYTES or exc.start < len(raw) - 3:  # not just a character cut at the sample's end
-            raise UnreadableFile(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+            line = raw[: exc.start].count(b"\n") + 1
+            raise UnreadableFile(
+                f"not UTF-8 text ({exc.reason} 0x{raw[exc.start]:02X} at byte {exc.start}, line {line}; "
+                "a spreadsheet saves UTF-8 as 'CSV UTF-8')"
+            ) from exc
         text = raw[: exc.start].decode("utf-8-sig")
     if not text.strip():
         raise UnreadableFile("the file is empty")
@@ -140,7 +144,6 @@ def read_csv(path: Path, target: str) -> Table:
     head, bom = _head(path)
     delimiter, header_index = find_csv_header(head, target)
     dialect = Dialect("csv", delimiter=delimiter, bom=bom, crlf="\r\n" in head, header_row=header_index + 1)
-    dialect.reads_numbers = delimiter != ","  # a comma file's decimals are the contract's '.'
     records = _csv_records(path, delimiter)
     raw_header = next(itertools.islice(records, header_index, None))
     header = normalise_header(raw_header)
@@ -152,7 +155,13 @@ def read_csv(path: Path, target: str) -> Table:
 
     kinds = column_kinds(header, target)
     rows: Iterator[list[str] | Rejected] = trimmed(records, len(header))
-    if dialect.reads_numbers or gather(itertools.islice(data_rows(), SAMPLE_ROWS), kinds, header, 0).non_iso_dates():
+    if delimiter == ",":  # the contract's separator: values are looked at only if a sample needs it (D57)
+        sample = gather(itertools.islice(data_rows(), SAMPLE_ROWS), kinds, header, first_row_no)
+        dialect.reads_numbers = sample.grouped > 0
+        needed = dialect.reads_numbers or sample.non_iso_dates()
+    else:
+        dialect.reads_numbers = needed = True
+    if needed:
         evidence = gather(data_rows(), kinds, header, first_row_no)
         try:
             settle(dialect, evidence, mixed_marks_unreadable=True)

@@ -32,7 +32,7 @@ from ingestion.loader import ingest_landing
         ("1.234", ",", ("1234", None)),  # the file's decimal mark is ',': '.' groups thousands
         ("1,234", ".", ("1234", None)),
         ("n/a", ",", ("n/a", None)),  # no number at all: left to the loader ("is not a decimal number")
-        ("12.5", ",", ("12.5", 'reading "12.5" is not a number in this file, whose decimal mark is ","')),
+        ("12.5", ",", ("12.5", 'reading "12.5" is not a decimal number in this file, whose decimal mark is ","')),
         (
             "1,234",
             None,
@@ -234,6 +234,16 @@ def test_a_us_excel_csv_with_month_first_dates(tmp_path: Path, conn: psycopg.Con
     ingest_landing(conn, land(tmp_path, "us.csv", text))
     assert loaded(conn) == [("M1", "2024-03-31 10:00:00", "1600"), ("M2", "2024-04-01 08:05:00", "2300")]
     assert ledger(conn)[5] == "comma-separated, dates mm/dd/yyyy"
+
+
+def test_a_comma_file_with_thousands_separators(tmp_path: Path, conn: psycopg.Connection) -> None:
+    """A comma file's decimal mark is the contract's '.': "1,600" is 1600 and 1 234.5 is 1234.5, while
+    "1600,5" (a decimal comma) is refused."""
+    text = 'meter_id,read_at,reading\nM1,2024-03-31,"1,600"\nM2,2024-03-31,1 234.5\nM3,2024-03-31,"1600,5"\n'
+    ingest_landing(conn, land(tmp_path, "grouped.csv", text))
+    assert loaded(conn) == [("M1", "2024-03-31 00:00:00", "1600"), ("M2", "2024-03-31 00:00:00", "1234.5")]
+    assert rejected(conn) == {4: 'reading "1600,5" is not a decimal number in this file, whose decimal mark is "."'}
+    assert ledger(conn)[5] == "comma-separated, numbers as text (decimal point)"
 
 
 def test_a_csv_without_a_header_says_so(tmp_path: Path, conn: psycopg.Connection) -> None:
