@@ -371,8 +371,9 @@ def trimmed(rows: Iterable[list], width: int) -> Iterator[list]:
             while end > width and _empty(row[end - 1]):
                 end -= 1
             row = row[:end]
-        if row and _empty(row[0]) and all(_empty(v) for v in row):
-            row = []
+        first = row[0] if row else None
+        if (not first or (isinstance(first, str) and first.isspace())) and all(_empty(v) for v in row):
+            row = []  # cheap on the common path: only rows starting with an empty field are looked at whole
         yield row
 
 
