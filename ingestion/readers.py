@@ -16,8 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900 as WINDOWS_EPOCH
-
 from ingestion.dialects import (
     DELIMITER_NAMES,
     HEADER_SEARCH_ROWS,
@@ -218,7 +216,7 @@ def read_xlsx(path: Path, target: str) -> Table:
     workbook = _open_workbook(path)
     if not workbook.worksheets:
         raise UnreadableFile("the workbook has no sheets")
-    return _sheet_table(workbook.worksheets[0], target, workbook.epoch != WINDOWS_EPOCH)
+    return _sheet_table(workbook.worksheets[0], target, workbook.epoch.year == 1904)
 
 
 def read_tariff_workbook(path: Path) -> list[Table]:
@@ -230,7 +228,7 @@ def read_tariff_workbook(path: Path) -> list[Table]:
             f"tariff workbook needs sheets 'versions' and 'blocks'; missing {', '.join(missing)} "
             f"(found: {', '.join(ws.title for ws in workbook.worksheets)})"
         )
-    mac = workbook.epoch != WINDOWS_EPOCH
+    mac = workbook.epoch.year == 1904
     return [
         _sheet_table(names["versions"], "tariff_versions", mac),
         _sheet_table(names["blocks"], "tariff_blocks", mac),
