@@ -293,7 +293,7 @@ def gather(rows: Iterable[list[object]], kinds: list[str | None], header: list[s
 def settle(dialect: Dialect, evidence: Evidence, mixed_marks_unreadable: bool) -> None:
     """Fix the file's decimal mark and date style from its evidence (raises ValueError on mixed marks
     where the file must be quarantined). A comma file's mark stays the contract's '.'."""
-    if dialect.reads_numbers and dialect.delimiter != ",":
+    if dialect.reads_numbers and not (dialect.kind == "csv" and dialect.delimiter == ","):
         if len(evidence.marks) == 2 and mixed_marks_unreadable:
             raise ValueError(
                 f"mixes decimal marks: {evidence.marks['.']} uses '.', {evidence.marks[',']} uses ','; "
