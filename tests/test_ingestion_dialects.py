@@ -301,3 +301,47 @@ def test_loaded_values_keep_their_decimal_precision(tmp_path: Path, conn: psycop
     text = "meter_id;read_at;reading\nM1;31.03.2024;0,1\nM2;31.03.2024;0,2\n"
     ingest_landing(conn, land(tmp_path, "small.csv", text))
     assert conn.execute("select sum(reading) from raw.readings").fetchone()[0] == Decimal("0.3")
+
+
+def test_a_tab_separated_file_with_decimal_points(tmp_path: Path, conn: psycopg.Connection) -> None:
+    """Tabs split the header into the contract's names; 12.75 shows the '.' mark, so 1,200 is 1200."""
+    text = "meter_id\tread_at\treading\nM1\t2024-03-31\t12.75\nM2\t2024-03-31\t1,200\n"
+    ingest_landing(conn, land(tmp_path, "export.csv", text))
+    assert loaded(conn) == [("M1", "2024-03-31 00:00:00", "12.75"), ("M2", "2024-03-31 00:00:00", "1200")]
+    assert ledger(conn)[5] == "tab-separated, numbers as text (decimal point)"
+
+
+def test_a_tariff_workbook_with_titles_above_its_headers(tmp_path: Path, conn: psycopg.Connection) -> None:
+    """Each sheet finds its own header (row 2 of versions, row 3 of blocks); the version's date is a
+    serial (45292 = 2024-01-01) and its VAT rate text with a decimal comma (0,19 -> 0.19)."""
+    book = Workbook()
+    versions = book.active
+    versions.title = "versions"
+    for row in (
+        ["Tariffs 2024"],
+        ["tariff_code", "service", "effective_from", "vat_rate", "currency"],
+        ["RES-E1", "electricity", 45292, "0,19", "EUR"],
+    ):
+        versions.append(row)
+    blocks = book.create_sheet("blocks")
+    for row in (
+        ["Prices"],
+        [],
+        ["tariff_code", "effective_from", "block_no", "from_units", "unit_price"],
+        ["RES-E1", dt.datetime(2024, 1, 1), 1, 0, 0.2],
+    ):
+        blocks.append(row)
+    (tmp_path / "landing" / "tariffs").mkdir(parents=True)
+    book.save(tmp_path / "landing" / "tariffs" / "tariffs.xlsx")
+    ingest_landing(conn, tmp_path / "landing")
+    versions_loaded = conn.execute("select tariff_code, effective_from::text, vat_rate::text from raw.tariff_versions")
+    assert versions_loaded.fetchall() == [("RES-E1", "2024-01-01", "0.19")]
+    assert conn.execute("select unit_price::text from raw.tariff_blocks").fetchall() == [("0.2",)]
+    dialects = conn.execute("select target, dialect from raw.load_ledger order by target").fetchall()
+    assert dialects == [
+        ("tariff_blocks", "xlsx sheet 'blocks', header on row 3"),
+        (
+            "tariff_versions",
+            "xlsx sheet 'versions', header on row 2, numbers as text (decimal comma), Excel date serials",
+        ),
+    ]
