@@ -207,25 +207,59 @@ class ServicePoint:
     meters: list[Meter]
 
 
-class Writers:
-    """Open CSV writers by relative path, created on first use."""
+@dataclass(frozen=True)
+class CsvStyle:
+    """How a spreadsheet program saves a CSV (D56-D58): the loader detects each of these per file."""
 
-    def __init__(self, out: Path):
+    delimiter: str = ","
+    bom: bool = False
+    crlf: bool = False
+    empty_trailing_columns: int = 0  # Excel keeps formatted but empty columns as trailing ',,,'
+    blank_last_row: bool = False  # ... and a formatted empty row as ',,,,,,'
+    decimal_comma: tuple[str, ...] = ()  # columns written with a decimal comma
+    dotted_dates: tuple[str, ...] = ()  # ISO dates written dd.mm.yyyy
+
+    def values(self, header: list[str], values: list[object]) -> list[object]:
+        out = list(values)
+        for i, name in enumerate(header):
+            if name in self.decimal_comma and isinstance(out[i], str):
+                out[i] = out[i].replace(".", ",")
+            if name in self.dotted_dates and isinstance(out[i], str) and len(out[i]) == 10:
+                out[i] = f"{out[i][8:10]}.{out[i][5:7]}.{out[i][0:4]}"
+        return out + [""] * self.empty_trailing_columns
+
+
+CONTRACT_CSV = CsvStyle()
+# A handheld export opened and saved again in Excel: BOM, CRLF, three formatted empty columns, an empty row.
+EXCEL_SAVED_CSV = CsvStyle(bom=True, crlf=True, empty_trailing_columns=3, blank_last_row=True)
+# The cash desk's sheet saved as CSV by a German Excel: ';', decimal commas, dd.mm.yyyy.
+GERMAN_EXCEL_CSV = CsvStyle(delimiter=";", bom=True, crlf=True, decimal_comma=("amount",), dotted_dates=("paid_at",))
+
+
+class Writers:
+    """Open CSV writers by relative path, created on first use; `styles` names files saved otherwise."""
+
+    def __init__(self, out: Path, styles: dict[str, CsvStyle] | None = None):
         self.out = out
+        self.styles = styles or {}
         self.handles: dict[str, tuple] = {}
 
     def row(self, rel: str, header: list[str], values: list[object]) -> None:
+        style = self.styles.get(rel, CONTRACT_CSV)
         if rel not in self.handles:
             path = self.out / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            handle = path.open("w", newline="", encoding="utf-8")
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(header)
-            self.handles[rel] = (handle, writer)
-        self.handles[rel][1].writerow(values)
+            handle = path.open("w", newline="", encoding="utf-8-sig" if style.bom else "utf-8")
+            writer = csv.writer(handle, delimiter=style.delimiter, lineterminator="\r\n" if style.crlf else "\n")
+            writer.writerow(header + [""] * style.empty_trailing_columns)
+            self.handles[rel] = (handle, writer, len(header))
+        self.handles[rel][1].writerow(style.values(header, values) if style != CONTRACT_CSV else values)
 
     def close(self) -> list[str]:
-        for handle, _ in self.handles.values():
+        for rel, (handle, writer, width) in self.handles.items():
+            style = self.styles.get(rel, CONTRACT_CSV)
+            if style.blank_last_row:
+                writer.writerow([""] * (width + style.empty_trailing_columns))
             handle.close()
         return sorted(self.handles)
 
@@ -246,7 +280,13 @@ class Generator:
         self.periods = [month_add(start, m) for m in range(months)]
         self.end = month_end(self.periods[-1])
         self.book = tariff_book(start, currency)
-        self.writers = Writers(out)
+        self.writers = Writers(
+            out,
+            {
+                f"readings/readings_{self.periods[min(1, months - 1)]:%Y-%m}.csv": EXCEL_SAVED_CSV,
+                f"payments/counter_{self.periods[-1]:%Y-%m}.csv": GERMAN_EXCEL_CSV,
+            },
+        )
         self.summary = Summary(out)
         self.statement_parts: dict[str, Path] = {}
         self.scratch = Path(tempfile.mkdtemp(prefix="m2c-gen-"))

@@ -20,6 +20,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from ingestion.dialects import DELIMITER_NAMES, Rejected
 from ingestion.readers import Table, UnreadableFile, read_file
 from ingestion.schema import cast_expr, ensure_raw_schema, reason_expr, value_expr
 from ingestion.specs import FOLDERS, SPECS, TableSpec
@@ -34,6 +35,7 @@ class TargetCounts:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_rejected: int = 0
+    dialect: str | None = None  # how the file was written, as detected (D56-D58)
 
 
 @dataclass
@@ -106,23 +108,24 @@ def ingest_file(
             ]
         return FileResult(folder, name, "loaded", targets=counts)
     except UnreadableFile as exc:
-        reason = str(exc)
+        reason, dialect = str(exc), exc.dialect.describe() if exc.dialect else None
     except psycopg.errors.DataError as exc:
-        reason = f"the database refused the file's content: {exc.diag.message_primary}"
-    _quarantine(conn, folder, name, sha, size, started, reason, path, quarantine)
+        reason, dialect = f"the database refused the file's content: {exc.diag.message_primary}", None
+    _quarantine(conn, folder, name, sha, size, started, reason, dialect, path, quarantine)
     return FileResult(folder, name, "quarantined", reason)
 
 
-def _quarantine(conn, folder, name, sha, size, started, reason, path: Path, quarantine: Path | None) -> None:
+def _quarantine(conn, folder, name, sha, size, started, reason, dialect, path: Path, quarantine: Path | None) -> None:
     if quarantine is not None:
         target = quarantine / folder / f"{sha[:12]}_{path.name}"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target)
     with conn.transaction():
         conn.execute(
-            """insert into raw.load_ledger (folder, file_name, content_sha256, file_bytes, status, reason, started_at)
-               values (%s, %s, %s, %s, 'quarantined', %s, %s)""",
-            (folder, name, sha, size, reason, started),
+            """insert into raw.load_ledger
+                 (folder, file_name, content_sha256, file_bytes, status, reason, started_at, dialect)
+               values (%s, %s, %s, %s, 'quarantined', %s, %s, %s)""",
+            (folder, name, sha, size, reason, started, dialect),
         )
 
 
@@ -169,11 +172,12 @@ def _load_table(
                 [(file_id, table.target, row_no, Jsonb(values), reason) for row_no, values, reason in malformed],
             )
     counts.rows_rejected = rows_read - counts.rows_loaded
+    counts.dialect = table.dialect.describe() if table.dialect else None  # complete once the rows are read
     conn.execute(
-        """update raw.load_ledger set rows_read = %s, rows_loaded = %s, rows_rejected = %s,
+        """update raw.load_ledger set rows_read = %s, rows_loaded = %s, rows_rejected = %s, dialect = %s,
                finished_at = clock_timestamp()
            where file_id = %s""",
-        (counts.rows_read, counts.rows_loaded, counts.rows_rejected, file_id),
+        (counts.rows_read, counts.rows_loaded, counts.rows_rejected, counts.dialect, file_id),
     )
     conn.execute(
         """update raw.load_ledger set superseded_by = %s
@@ -188,6 +192,8 @@ def _load_table(
 def _copy_rows(conn: psycopg.Connection, table: Table) -> tuple[int, list[tuple[int, dict, str]]]:
     """COPY well-shaped rows into _land; return rows read and the malformed ones with reasons."""
     width = len(table.header)
+    delimiter = table.dialect.delimiter if table.dialect and table.dialect.kind == "csv" else ","
+    separated = f" (fields separated by {DELIMITER_NAMES[delimiter]} '{delimiter}')" if delimiter != "," else ""
     malformed: list[tuple[int, dict, str]] = []
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -196,14 +202,17 @@ def _copy_rows(conn: psycopg.Connection, table: Table) -> tuple[int, list[tuple[
     with conn.cursor().copy(sql.SQL("copy _land ({}) from stdin (format csv)").format(columns)) as copy:
         batch: list[list[object]] = []
         for offset, row in enumerate(table.rows):
+            if isinstance(row, Rejected):
+                rows_read += 1
+                malformed.append((table.first_row_no + offset, _named(table.header, row.values), row.reason))
+                continue
             if not row or (len(row) == 1 and row[0].strip() == ""):
-                continue  # a blank line is not a row
+                continue  # a blank line is not a row (readers turn an all-empty row into [])
             rows_read += 1
             row_no = table.first_row_no + offset
             if len(row) != width:
-                named = dict(zip(table.header, row[:width], strict=False))
-                values = named | {f"_field_{i + 1}": v for i, v in enumerate(row[width:], width)}
-                malformed.append((row_no, values, f"row has {len(row)} fields but the header has {width}"))
+                reason = f"row has {len(row)} fields but the header has {width}{separated}"
+                malformed.append((row_no, _named(table.header, row), reason))
                 continue
             batch.append([row_no, *row])
             if len(batch) >= COPY_BATCH_ROWS:
@@ -215,6 +224,13 @@ def _copy_rows(conn: psycopg.Connection, table: Table) -> tuple[int, list[tuple[
         writer.writerows(batch)
         copy.write(buffer.getvalue())
     return rows_read, malformed
+
+
+def _named(header: list[str], row: list[str]) -> dict[str, str]:
+    """A row's values by column name; fields past the header as _field_N."""
+    width = len(header)
+    named = dict(zip(header, row[:width], strict=False))
+    return named | {f"_field_{i + 1}": v for i, v in enumerate(row[width:], width)}
 
 
 def _validate_and_insert(

@@ -1,35 +1,57 @@
 """Readers turn a landed file into tables of text: a header and an iterator of rows.
 
-They check only what makes a file unreadable as a whole (raising ``UnreadableFile``); typing and
-validating values is the loader's job, done set-based in PostgreSQL.
+They check only what makes a file unreadable as a whole (raising ``UnreadableFile``) and put values
+written the way spreadsheets write them into the contract's form (ingestion/dialects.py, D56-D58);
+typing and validating values is the loader's job, done set-based in PostgreSQL.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
-import datetime as dt
+import io
+import itertools
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
+
+from ingestion.dialects import (
+    DELIMITER_NAMES,
+    HEADER_SEARCH_ROWS,
+    SAMPLE_ROWS,
+    Converter,
+    Dialect,
+    Rejected,
+    gather,
+    settle,
+    trimmed,
+)
+from ingestion.specs import SPECS
 
 csv.field_size_limit(10_000_000)
 
+HEAD_BYTES = 65536  # what dialect and header detection look at
+
 
 class UnreadableFile(Exception):
-    """The file cannot be read at all; it is quarantined whole with this reason."""
+    """The file cannot be read at all; it is quarantined whole with this reason (and what was detected)."""
+
+    def __init__(self, reason: str, dialect: Dialect | None = None):
+        super().__init__(reason)
+        self.dialect = dialect
 
 
 @dataclass
 class Table:
     target: str  # raw table name
     header: list[str]
-    rows: Iterator[list[str]]
+    rows: Iterator[list[str] | Rejected]
     first_row_no: int = 2  # spreadsheet numbering: the header is row 1
+    dialect: Dialect | None = None  # described in the load ledger once the rows are read
 
 
-def normalise_header(names: list[object]) -> list[str]:
+def normalise_header(names: list[object] | tuple) -> list[str]:
     header = [str(n).strip().lower() if n is not None else "" for n in names]
     while header and header[-1] == "":
         header.pop()
@@ -43,47 +65,112 @@ def normalise_header(names: list[object]) -> list[str]:
     return header
 
 
-def read_csv(path: Path, target: str) -> Table:
-    handle = path.open(encoding="utf-8-sig", newline="")
+def known_names(target: str) -> set[str]:
+    return {c.name for c in SPECS[target].all_columns}
+
+
+def column_kinds(header: list[str], target: str) -> list[str | None]:
+    types = {c.name: c.type for c in SPECS[target].all_columns}
+    return [types.get(name) for name in header]
+
+
+def naming_count(cells: list[object] | tuple, known: set[str]) -> int:
+    return sum(1 for c in cells if isinstance(c, str) and c.strip().lower() in known)
+
+
+def no_header(target: str, where: str, first: str) -> str:
+    required = [c.name for c in SPECS[target].columns if c.required] or [c.name for c in SPECS[target].columns]
+    seen = f"; the first row reads '{first[:80]}'" if first else ""
+    return (
+        f"no header row: none of the first {HEADER_SEARCH_ROWS} {where} names a column of {target} "
+        f"(expected {', '.join(required)}){seen}"
+    )
+
+
+# --- CSV --------------------------------------------------------------------------------------------
+
+
+def _head(path: Path) -> tuple[str, bool]:
+    """The first bytes of a CSV as text, and whether it starts with a byte-order mark."""
+    with path.open("rb") as handle:
+        raw = handle.read(HEAD_BYTES)
+    bom = raw.startswith(codecs.BOM_UTF8)
     try:
-        first = handle.read(65536)
-        handle.seek(0)
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        handle.close()
-        raise UnreadableFile(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    if not first.strip():
-        handle.close()
+        if len(raw) < HEAD_BYTES or exc.start < len(raw) - 3:  # not just a character cut at the sample's end
+            line = raw[: exc.start].count(b"\n") + 1
+            raise UnreadableFile(
+                f"not UTF-8 text ({exc.reason} 0x{raw[exc.start]:02X} at byte {exc.start}, line {line}; "
+                "a spreadsheet saves UTF-8 as 'CSV UTF-8')"
+            ) from exc
+        text = raw[: exc.start].decode("utf-8-sig")
+    if not text.strip():
         raise UnreadableFile("the file is empty")
-    reader = csv.reader(handle)
-    header = normalise_header(next(reader))
-
-    def rows() -> Iterator[list[str]]:
-        with handle:
-            try:
-                yield from reader
-            except UnicodeDecodeError as exc:
-                raise UnreadableFile(f"not UTF-8 text ({exc.reason} near row {reader.line_num})") from exc
-            except csv.Error as exc:
-                raise UnreadableFile(f"CSV cannot be parsed near line {reader.line_num}: {exc}") from exc
-
-    return Table(target, header, rows())
+    return text, bom
 
 
-def cell_text(value: object) -> str:
-    """An Excel cell as the text the contract expects (ISO dates, '.' decimals)."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep="T") if value.time() != dt.time(0) else value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, float):
-        # Excel stores numbers as doubles; the shortest repr is the number the user typed.
-        text = repr(value)
-        return str(int(value)) if value.is_integer() else format(Decimal(text), "f")
-    return str(value)
+def find_csv_header(head: str, target: str) -> tuple[str, int]:
+    """(delimiter, 0-based record index of the header): the separator and row that name the most
+    contract columns; a tie keeps the contract's ','."""
+    known = known_names(target)
+    best = (0, 0, ",")
+    for delimiter in DELIMITER_NAMES:
+        records = csv.reader(io.StringIO(head), delimiter=delimiter)
+        for index, record in enumerate(itertools.islice(records, HEADER_SEARCH_ROWS)):
+            count = naming_count(record, known)
+            if count > best[0]:
+                best = (count, index, delimiter)
+    if best[0] == 0:
+        first = next((line for line in head.splitlines() if line.strip()), "")
+        raise UnreadableFile(no_header(target, "lines", first))
+    return best[2], best[1]
+
+
+def _csv_records(path: Path, delimiter: str) -> Iterator[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        try:
+            yield from reader
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(f"not UTF-8 text ({exc.reason} near row {reader.line_num})") from exc
+        except csv.Error as exc:
+            raise UnreadableFile(f"CSV cannot be parsed near line {reader.line_num}: {exc}") from exc
+
+
+def read_csv(path: Path, target: str) -> Table:
+    head, bom = _head(path)
+    delimiter, header_index = find_csv_header(head, target)
+    dialect = Dialect("csv", delimiter=delimiter, bom=bom, crlf="\r\n" in head, header_row=header_index + 1)
+    records = _csv_records(path, delimiter)
+    raw_header = next(itertools.islice(records, header_index, None))
+    header = normalise_header(raw_header)
+    dialect.empty_trailing_columns = len(raw_header) - len(header)
+    first_row_no = header_index + 2
+
+    def data_rows() -> Iterator[list[str]]:
+        return trimmed(itertools.islice(_csv_records(path, delimiter), header_index + 1, None), len(header))
+
+    kinds = column_kinds(header, target)
+    rows: Iterator[list[str] | Rejected] = trimmed(records, len(header))
+    if delimiter == ",":  # the contract's separator: values are looked at only if a sample needs it (D57)
+        sample = gather(itertools.islice(data_rows(), SAMPLE_ROWS), kinds, header, first_row_no)
+        dialect.reads_numbers = sample.grouped > 0
+        needed = dialect.reads_numbers or sample.non_iso_dates()
+    else:
+        dialect.reads_numbers = needed = True
+    if needed:
+        evidence = gather(data_rows(), kinds, header, first_row_no)
+        try:
+            settle(dialect, evidence, mixed_marks_unreadable=True)
+        except ValueError as exc:
+            name = DELIMITER_NAMES[delimiter]
+            raise UnreadableFile(f"this {name}-separated file {exc}", dialect) from exc
+        rows = Converter(header, kinds, dialect).rows(rows)
+    return Table(target, header, rows, first_row_no=first_row_no, dialect=dialect)
+
+
+# --- xlsx -------------------------------------------------------------------------------------------
 
 
 def _open_workbook(path: Path):
@@ -95,32 +182,41 @@ def _open_workbook(path: Path):
         raise UnreadableFile(f"not a readable .xlsx workbook ({exc.__class__.__name__}: {exc})") from exc
 
 
-def _sheet_table(sheet, target: str) -> Table:
-    values = sheet.iter_rows(values_only=True)
-    try:
-        header_row = next(values)
-    except StopIteration as exc:
-        raise UnreadableFile(f"sheet '{sheet.title}' is empty") from exc
-    header = normalise_header(list(header_row))
+def find_sheet_header(sheet, target: str) -> tuple[int, tuple]:
+    """(1-based row number, cells) of the first of the sheet's first rows that names a contract column."""
+    known = known_names(target)
+    first = ""
+    for number, row in enumerate(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True), start=1):
+        if naming_count(row, known):
+            return number, row
+        if not first and any(c not in (None, "") for c in row):
+            first = " | ".join(str(c) for c in row if c not in (None, ""))
+    if not first:
+        raise UnreadableFile(f"sheet '{sheet.title}' is empty")
+    raise UnreadableFile(no_header(target, f"rows of sheet '{sheet.title}'", first))
+
+
+def _sheet_table(sheet, target: str, epoch_1904: bool = False) -> Table:
+    header_row, cells = find_sheet_header(sheet, target)
+    header = normalise_header(list(cells))
     width = len(header)
+    dialect = Dialect("xlsx", sheet=sheet.title, header_row=header_row, reads_numbers=True, epoch_1904=epoch_1904)
+    kinds = column_kinds(header, target)
 
-    def rows() -> Iterator[list[str]]:
-        for row in values:
-            cells = [cell_text(v) for v in row]
-            # Excel reports trailing empty cells; trim them beyond the header, keep real extras.
-            while len(cells) > width and cells[-1] == "":
-                cells.pop()
-            if any(cells):
-                yield cells + [""] * (width - len(cells))
+    def data_rows() -> Iterator[list]:
+        for row in trimmed(sheet.iter_rows(min_row=header_row + 1, values_only=True), width):
+            yield list(row) + [None] * (width - len(row)) if row else []
 
-    return Table(target, header, rows())
+    settle(dialect, gather(data_rows(), kinds, header, header_row + 1), mixed_marks_unreadable=False)
+    rows = Converter(header, kinds, dialect).rows(data_rows())
+    return Table(target, header, rows, first_row_no=header_row + 1, dialect=dialect)
 
 
 def read_xlsx(path: Path, target: str) -> Table:
     workbook = _open_workbook(path)
     if not workbook.worksheets:
         raise UnreadableFile("the workbook has no sheets")
-    return _sheet_table(workbook.worksheets[0], target)
+    return _sheet_table(workbook.worksheets[0], target, workbook.epoch.year == 1904)
 
 
 def read_tariff_workbook(path: Path) -> list[Table]:
@@ -132,7 +228,11 @@ def read_tariff_workbook(path: Path) -> list[Table]:
             f"tariff workbook needs sheets 'versions' and 'blocks'; missing {', '.join(missing)} "
             f"(found: {', '.join(ws.title for ws in workbook.worksheets)})"
         )
-    return [_sheet_table(names["versions"], "tariff_versions"), _sheet_table(names["blocks"], "tariff_blocks")]
+    mac = workbook.epoch.year == 1904
+    return [
+        _sheet_table(names["versions"], "tariff_versions", mac),
+        _sheet_table(names["blocks"], "tariff_blocks", mac),
+    ]
 
 
 CAMT_COLUMNS = [

@@ -65,6 +65,8 @@ create table if not exists raw.load_ledger (
   finished_at timestamptz not null default clock_timestamp(),
   check (rows_read = rows_loaded + rows_rejected)
 );
+-- The file's detected dialect (separator, BOM, CRLF, header row, decimal mark, date style; D56-D58).
+alter table raw.load_ledger add column if not exists dialect text;
 create index if not exists load_ledger_hash on raw.load_ledger (folder, content_sha256);
 create index if not exists load_ledger_name on raw.load_ledger (folder, file_name, target);
 

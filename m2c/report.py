@@ -30,6 +30,11 @@ def ingest_summary(conn: psycopg.Connection) -> str:
         "select folder, file_name, reason from raw.load_ledger where status = 'quarantined' order by file_id"
     ).fetchall()
     lines += [f"  quarantined {folder}/{name}: {reason}" for folder, name, reason in quarantined]
+    spreadsheet_shaped = conn.execute(
+        """select distinct folder, file_name, dialect from raw.load_ledger
+           where dialect is not null and dialect <> 'comma-separated' order by 1, 2"""
+    ).fetchall()
+    lines += [f"  read as {dialect}: {folder}/{name}" for folder, name, dialect in spreadsheet_shaped]
     return "\n".join(lines)
 
 

@@ -98,6 +98,18 @@ def test_files_parse_back_per_the_contract(sample: Path, conn: psycopg.Connectio
     reasons = [r for (r,) in conn.execute("select distinct reason from raw.rejects")]
     assert reasons, "the sample carries a small share of deliberately bad rows"
     assert all(any(kind in reason for kind in DELIBERATE_REJECTS) for reason in reasons), reasons
+    # Files as spreadsheets save them (D56-D58): one readings file from Excel, one payments file from German Excel.
+    shaped = conn.execute(
+        """select file_name, dialect from raw.load_ledger
+           where dialect <> 'comma-separated' and dialect not like 'xlsx%' order by 1"""
+    ).fetchall()
+    assert shaped == [
+        (
+            "counter_2025-04.csv",
+            "semicolon-separated, UTF-8 BOM, CRLF, numbers as text (decimal comma), dates dd.mm.yyyy",
+        ),
+        ("readings_2024-02.csv", "comma-separated, UTF-8 BOM, CRLF, 3 empty unnamed trailing column(s) ignored"),
+    ]
     rejected = conn.execute("select count(*) from raw.rejects where target = 'readings'").fetchone()[0]
     loaded = conn.execute("select count(*) from raw.readings").fetchone()[0]
     assert 0 < rejected < loaded * 0.005

@@ -31,9 +31,12 @@ def ingest_folder(
 def file_metadata(results: list[FileResult], target: str) -> dict[str, dg.MetadataValue]:
     loaded = [(r, t) for r in results if r.status == "loaded" for t in r.targets if t.target == target]
     quarantined = [r for r in results if r.status == "quarantined"]
-    lines = ["| file | status | read | loaded | rejected |", "|---|---|---:|---:|---:|"]
-    lines += [f"| {r.file_name} | loaded | {t.rows_read} | {t.rows_loaded} | {t.rows_rejected} |" for r, t in loaded]
-    lines += [f"| {r.file_name} | quarantined: {r.reason} | | | |" for r in quarantined]
+    lines = ["| file | status | read | loaded | rejected | read as |", "|---|---|---:|---:|---:|---|"]
+    lines += [
+        f"| {r.file_name} | loaded | {t.rows_read} | {t.rows_loaded} | {t.rows_rejected} | {t.dialect or ''} |"
+        for r, t in loaded
+    ]
+    lines += [f"| {r.file_name} | quarantined: {r.reason} | | | | |" for r in quarantined]
     return {
         "files_loaded": dg.MetadataValue.int(len(loaded)),
         "files_skipped": dg.MetadataValue.int(sum(r.status == "skipped" for r in results)),

@@ -14,6 +14,7 @@ renamed as (
         file_bytes,
         status as load_status,
         reason as quarantine_reason,
+        dialect as file_dialect,
         rows_read,
         rows_loaded,
         rows_rejected,

@@ -14,6 +14,7 @@ final as (
         file_bytes,
         load_status,
         quarantine_reason,
+        file_dialect,
         rows_read,
         rows_loaded,
         rows_rejected,
