@@ -64,7 +64,9 @@ waiting_holds as (
     ) as latest_invoices
     cross join unnest(string_to_array(latest_invoices.held_periods, ',')) as held (period)
     left join latest_bill_decisions
-        on 'INV-' || replace(held.period, '-', '') || '-' || latest_invoices.account_id = latest_bill_decisions.invoice_id
+        on
+            latest_bill_decisions.invoice_id
+            = 'INV-' || replace(held.period, '-', '') || '-' || latest_invoices.account_id
 ),
 
 hold_states as (
