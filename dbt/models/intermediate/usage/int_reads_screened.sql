@@ -162,8 +162,8 @@ previous_reads as (
 next_reads as (
     select
         last_reads.meter_id,
-        following.read_at,
-        following.reading
+        next_landed.read_at,
+        next_landed.reading
     from last_reads
     cross join lateral (
         select
@@ -179,7 +179,7 @@ next_reads as (
             and readings.read_type in ('actual', 'customer', 'install', 'removal')
         order by readings.read_at asc, readings.loaded_at desc
         limit 1
-    ) as following
+    ) as next_landed
 ),
 
 neighbours as (
