@@ -113,6 +113,7 @@ CHAIN_EVERY = 500  # accounts 17, 517, 1017 ... are chains' head offices (consol
 CHAIN_HEAD = BUILDING_SIZE  # the first index after a building block, so never an apartment
 MISSING_RATE, DUPLICATE_RATE, NEGATIVE_RATE, SPIKE_RATE = 0.02, 0.003, 0.001, 0.0008
 EXACT_REPEAT_RATE, CUSTOMER_READ_RATE, MALFORMED_RATE = 0.002, 0.04, 0.0005
+GLITCH_RATE = 0.002  # a wild read the day before a good one: VEE's SUSPECT (D62)
 XLSX_EPOCH = (2020, 1, 1, 0, 0, 0)
 CENT = Decimal("0.01")
 
@@ -625,6 +626,8 @@ class Generator:
             return
         self.writers.row(rel, READING_COLUMNS, row)
         self.summary.readings += 1
+        if not baseline and read_type in ("actual", "customer"):
+            self.glitch_read(meter, read_at, value, decimals, rel)
         if rng.random() < EXACT_REPEAT_RATE:
             self.writers.row(rel, READING_COLUMNS, row)
             self.summary.readings += 1
@@ -651,6 +654,21 @@ class Generator:
                 rel, READING_COLUMNS, [unknown, read_at.isoformat(timespec="seconds"), text, "actual", "handheld"]
             )
             self.summary.readings += 1
+
+    def glitch_read(self, meter: Meter, read_at: dt.datetime, value: float, decimals: int, rel: str) -> None:
+        """Now and then a wild value the day before a good read, as an AMR poll glitch gives: ten times the
+        register plus 1000, or a tenth of it. Its own random stream, so the rest of the sample is unchanged."""
+        rng = self.rng("glitch", meter.meter_id, read_at.isoformat())
+        if rng.random() >= GLITCH_RATE:
+            return
+        wild = value * 10 + 1000 if rng.random() < 0.7 else value / 10
+        glitch_at = read_at - dt.timedelta(days=1)
+        self.writers.row(
+            rel,
+            READING_COLUMNS,
+            [meter.meter_id, glitch_at.isoformat(timespec="seconds"), f"{wild:.{decimals}f}", "actual", "amr"],
+        )
+        self.summary.readings += 1
 
     @staticmethod
     def in_building(sp: ServicePoint) -> bool:

@@ -58,7 +58,7 @@ def test_dunning_stages_follow_the_policy_thresholds() -> None:
 
 def test_vee_flags_and_gl_account_names() -> None:
     assert set(vocabularies.vee_flags()) == {
-        "DUPLICATE", "FUTURE", "ORPHAN", "NEGATIVE", "ROLLOVER", "SPIKE", "ZERO", "MISSING"
+        "DUPLICATE", "FUTURE", "ORPHAN", "SUSPECT", "NEGATIVE", "ROLLOVER", "SPIKE", "ZERO", "MISSING"
     }  # fmt: skip
     assert vocabularies.gl_account_names()["accounts_receivable"] == "Accounts receivable"
 

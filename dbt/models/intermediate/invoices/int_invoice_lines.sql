@@ -1,8 +1,9 @@
 {#-
     Every line of the period's invoices (billing-rules.md section 5), numbered: the billed lines
     (int_billed_lines), the levy and VAT lines (int_tax_lines) and, carried forward whole, the lines
-    of the account's last invoice if it was not issued (int_invoices: a small bill or a held bill),
-    read from this model's own previous rows.
+    of the account's last invoice if it was a small bill carried forward, and of the held invoices a
+    reviewer released since the last run (int_invoices.released_periods; a held invoice's lines
+    reach no other invoice before, D65), read from this model's own earlier rows.
 -#}
 with
 
@@ -16,13 +17,28 @@ tax_lines as (
     where period = {{ period() }}
 ),
 
-unissued_invoices as (
+invoices as (
     select * from {{ ref('int_invoices') }}
-    where period = {{ previous_period(1) }} and status in ('carried_forward', 'held')
+    where period in ({{ previous_period(1) }}, {{ period() }})
+),
+
+unissued_invoices as (
+    select invoices.invoice_id from invoices
+    where invoices.period = {{ previous_period(1) }} and invoices.status = 'carried_forward'
+    union all
+    select 'INV-' || replace(released.period, '-', '') || '-' || invoices.account_id as invoice_id
+    from invoices
+    cross join unnest(string_to_array(invoices.released_periods, ',')) as released (period)
+    where invoices.period = {{ period() }}
 ),
 
 previous_lines as (
-    {{ previous_periods_of_this() }}
+    {{ rows_of_this(
+        "period = " ~ previous_period(1)
+        ~ " or period in (select released.period from invoices"
+        ~ " cross join unnest(string_to_array(invoices.released_periods, ',')) as released (period)"
+        ~ " where invoices.period = " ~ period() ~ ")"
+    ) }}
 ),
 
 forwarded_lines as (

@@ -7,6 +7,9 @@
     exceed high_bill_factor x the average of its last 6 invoices (held ones count: the usage was
     real; small bills carried forward do not); a reviewer's latest decision can release it.
     Otherwise a total below the currency's small-bill threshold is carried forward.
+    A held invoice stays held (D65): its lines reach no later invoice until a reviewer releases it;
+    the next run after the release bills it whole on that run's invoice. The held invoices still
+    waiting are state (held_periods) on the account's latest invoice of the last 6 periods.
 -#}
 with
 
@@ -38,6 +41,50 @@ previous_invoices as (
     {{ previous_periods_of_this(6) }}
 ),
 
+latest_bill_decisions as (
+    select distinct on (invoice_id)
+        invoice_id,
+        decision
+    from bill_decisions
+    order by invoice_id asc, decided_at desc, decision_id desc
+),
+
+-- Each billing account's held invoices still waiting after the last run, released or not now.
+waiting_holds as (
+    select
+        latest_invoices.account_id,
+        held.period as held_period,
+        coalesce(latest_bill_decisions.decision = 'release', false) as is_released
+    from (
+        select distinct on (account_id)
+            account_id,
+            held_periods
+        from previous_invoices
+        order by account_id asc, period desc
+    ) as latest_invoices
+    cross join unnest(string_to_array(latest_invoices.held_periods, ',')) as held (period)
+    left join latest_bill_decisions
+        on
+            latest_bill_decisions.invoice_id
+            = 'INV-' || replace(held.period, '-', '') || '-' || latest_invoices.account_id
+),
+
+hold_states as (
+    select
+        account_id,
+        string_agg(held_period, ',' order by held_period) filter (where not is_released) as still_held,
+        string_agg(held_period, ',' order by held_period) filter (where is_released) as released
+    from waiting_holds
+    group by account_id
+),
+
+released_invoices as (
+    {{ rows_of_this(
+        "period in (select held_period from waiting_holds where is_released)"
+        ~ " and (account_id, period) in (select account_id, held_period from waiting_holds where is_released)"
+    ) }}
+),
+
 period_parts as (
     select
         account_id,
@@ -65,7 +112,19 @@ carried_parts as (
         has_estimated_lines,
         currency
     from previous_invoices
-    where period = {{ previous_period(1) }} and status in ('carried_forward', 'held')
+    where period = {{ previous_period(1) }} and status = 'carried_forward'
+    union all
+    select
+        account_id,
+        true as is_carried,
+        total_amount,
+        subtotal_amount,
+        vat_amount,
+        levy_amount,
+        line_count,
+        has_estimated_lines,
+        currency
+    from released_invoices
 ),
 
 invoice_totals as (
@@ -98,14 +157,6 @@ recent_averages as (
     group by account_id
 ),
 
-latest_bill_decisions as (
-    select distinct on (invoice_id)
-        invoice_id,
-        decision
-    from bill_decisions
-    order by invoice_id asc, decided_at desc, decision_id desc
-),
-
 reviewed as (
     select
         invoice_totals.*,
@@ -116,12 +167,28 @@ reviewed as (
                 > {{ policy('high_bill_factor') }} * recent_averages.average_amount
                 then 'high_bill'
         end as review_reason,
-        latest_bill_decisions.decision as bill_decision
+        latest_bill_decisions.decision as bill_decision,
+        hold_states.still_held,
+        hold_states.released
     from invoice_totals
     left join recent_averages
         on invoice_totals.account_id = recent_averages.account_id
     left join latest_bill_decisions
         on invoice_totals.invoice_id = latest_bill_decisions.invoice_id
+    left join hold_states
+        on invoice_totals.account_id = hold_states.account_id
+),
+
+decided as (
+    select
+        *,
+        case
+            when review_reason is not null and coalesce(bill_decision, 'hold') = 'hold' then 'held'
+            when review_reason is null and total_amount < {{ small_bill_threshold('currency') }}
+                then 'carried_forward'
+            else 'issued'
+        end as status
+    from reviewed
 ),
 
 final as (
@@ -139,15 +206,12 @@ final as (
         coalesce(carried_forward_amount, 0) as carried_forward_amount,
         line_count,
         has_estimated_lines,
-        case
-            when review_reason is not null and coalesce(bill_decision, 'hold') = 'hold' then 'held'
-            when review_reason is null and total_amount < {{ small_bill_threshold('currency') }}
-                then 'carried_forward'
-            else 'issued'
-        end as status,
+        status,
         review_reason,
-        period_amount
-    from reviewed
+        period_amount,
+        nullif(concat_ws(',', still_held, case when status = 'held' then {{ period() }} end), '') as held_periods,
+        released as released_periods
+    from decided
     where {{ period_is_open() }}
 )
 

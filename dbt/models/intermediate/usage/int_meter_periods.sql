@@ -7,8 +7,10 @@
 -#}
 with
 
+-- The period's valid reads after the bad-read screen (SUSPECT reads are not billable), and the
+-- earlier billed read the screen now finds out of trend (is_carried).
 validated_reads as (
-    select * from {{ ref('int_readings_validated') }}
+    select * from {{ ref('int_reads_screened') }}
     where period = {{ period() }}
 ),
 
@@ -112,6 +114,12 @@ billable_reads as (
     where is_billable
 ),
 
+-- The carried last read turned out to be a bad read: measure from the good read before it (D64).
+carried_suspects as (
+    select * from validated_reads
+    where is_carried
+),
+
 first_reads as (
     select distinct on (meter_id)
         meter_id,
@@ -148,9 +156,18 @@ based as (
     select
         active_meters.*,
         previous_state.meter_id is not null as has_state,
-        coalesce(previous_state.last_read_at, stateless_baselines.read_at, first_reads.read_at) as baseline_read_at,
         coalesce(
-            corrections.corrected_reading, previous_state.last_reading, stateless_baselines.reading, first_reads.reading
+            carried_suspects.previous_read_at,
+            previous_state.last_read_at,
+            stateless_baselines.read_at,
+            first_reads.read_at
+        ) as baseline_read_at,
+        coalesce(
+            corrections.corrected_reading,
+            carried_suspects.previous_reading,
+            previous_state.last_reading,
+            stateless_baselines.reading,
+            first_reads.reading
         ) as baseline_reading,
         coalesce(corrections.corrected_reading - corrections.last_reading, 0) * active_meters.multiplier
             as correction_units,
@@ -166,6 +183,10 @@ based as (
         on
             active_meters.meter_id = corrections.meter_id
             and corrections.corrected_reading <> corrections.last_reading
+    left join carried_suspects
+        on
+            active_meters.meter_id = carried_suspects.meter_id
+            and previous_state.last_read_at = carried_suspects.read_at
     left join stateless_baselines on active_meters.meter_id = stateless_baselines.meter_id
     left join first_reads on active_meters.meter_id = first_reads.meter_id
     left join averages on active_meters.meter_id = averages.meter_id

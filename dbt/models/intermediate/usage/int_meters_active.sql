@@ -30,6 +30,7 @@ installed as (
         meters.multiplier,
         meters.register_digits,
         meters.unit,
+        meters.register_map,
         service_points.service,
         greatest(meters.installed_on, {{ period_start() }}) as active_from,
         least(coalesce(meters.removed_on, {{ period_end() }}), {{ period_end() }}) as active_to
@@ -66,6 +67,7 @@ final as (
         installed.unit,
         installed.multiplier,
         installed.register_digits,
+        installed.register_map,
         installed.installed_on,
         installed.removed_on,
         installed.active_from,

@@ -6,6 +6,11 @@ reads as (
     where period = {{ period() }}
 ),
 
+screened_reads as (
+    select * from {{ ref('int_reads_screened') }}
+    where period = {{ period() }} and is_suspect
+),
+
 meter_period_flags as (
     select * from {{ ref('int_meter_period_flags') }}
     where period = {{ period() }}
@@ -75,6 +80,17 @@ read_flags as (
     where flag.raised
 ),
 
+suspect_reads as (
+    select
+        'SUSPECT' as flag,
+        meter_id,
+        read_at,
+        reading,
+        null::numeric as units,
+        suspect_reason as reason
+    from screened_reads
+),
+
 usage_flags as (
     select
         flag,
@@ -119,6 +135,8 @@ negative_common_areas as (
 
 all_flags as (
     select * from read_flags
+    union all
+    select * from suspect_reads
     union all
     select * from negative_common_areas
     union all
