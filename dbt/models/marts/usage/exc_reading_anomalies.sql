@@ -6,6 +6,11 @@ reads as (
     where period = {{ period() }}
 ),
 
+interval_duplicates as (
+    select * from {{ ref('int_interval_reads_validated') }}
+    where period = {{ period() }} and is_duplicate
+),
+
 meter_period_flags as (
     select * from {{ ref('int_meter_period_flags') }}
     where period = {{ period() }}
@@ -46,6 +51,7 @@ read_flags as (
         flag.name as flag,
         reads.meter_id,
         reads.read_at,
+        null::timestamptz as read_instant,
         reads.reading,
         null::numeric as units,
         flag.reason
@@ -75,11 +81,29 @@ read_flags as (
     where flag.raised
 ),
 
+-- Two values for one interval read's instant: neither is used (int_interval_reads_validated).
+interval_read_flags as (
+    select
+        'DUPLICATE' as flag,
+        meter_id,
+        read_at,
+        read_instant,
+        reading,
+        null::numeric as units,
+        format(
+            'the interval read at %s has %s values (%s); neither is used: the register is cumulative, so the'
+            || ' step runs from the read before to the read after and the usage is unchanged',
+            {{ local_time_text('read_instant') }}, values_at_instant, landed_values
+        ) as reason
+    from interval_duplicates
+),
+
 usage_flags as (
     select
         flag,
         meter_id,
         read_at,
+        null::timestamptz as read_instant,
         reading,
         units,
         reason
@@ -91,6 +115,7 @@ orphan_usage as (
         'ORPHAN' as flag,
         split_part(parts.meter_ids, ',', 1) as meter_id,
         null::timestamp as read_at,
+        null::timestamptz as read_instant,
         null::numeric as reading,
         parts.units,
         format(
@@ -105,6 +130,7 @@ negative_common_areas as (
         'NEGATIVE' as flag,
         meters.meter_id,
         null::timestamp as read_at,
+        null::timestamptz as read_instant,
         null::numeric as reading,
         common_areas.common_units as units,
         format(
@@ -120,6 +146,8 @@ negative_common_areas as (
 all_flags as (
     select * from read_flags
     union all
+    select * from interval_read_flags
+    union all
     select * from negative_common_areas
     union all
     select * from usage_flags
@@ -129,13 +157,19 @@ all_flags as (
 
 final as (
     select
-        md5(concat_ws('|', {{ period() }}, all_flags.flag, all_flags.meter_id, all_flags.read_at, all_flags.reading))
+        md5(
+            concat_ws(
+                '|', {{ period() }}, all_flags.flag, all_flags.meter_id, all_flags.read_at, all_flags.reading,
+                all_flags.read_instant
+            )
+        )
             as anomaly_id,
         {{ period() }} as period,
         all_flags.flag,
         all_flags.meter_id,
         meter_service_points.service_point_id,
         all_flags.read_at,
+        all_flags.read_instant,
         all_flags.reading,
         all_flags.units,
         all_flags.reason,
