@@ -154,7 +154,11 @@ def test_files_parse_back_per_the_contract(sample: Path, conn: psycopg.Connectio
         > 0
     )
     assert one("select count(*) from raw.readings where source = 'excel'") > 0
-    assert one("select count(*) from raw.interval_readings") == 2 * 30 * 96
+    # Two AMI meters: April 2025 (30 days) and October 2024 (31 days, the clocks go back on the 27th:
+    # the file's offsets change from +02:00 to +01:00), 96 quarter-hours a day.
+    assert one("select count(*) from raw.interval_readings") == 2 * 30 * 96 + 2 * 31 * 96
+    october = (sample / "readings" / "interval" / "interval_2024-10.csv").read_text()
+    assert ",2024-10-27T02:15:00+02:00," in october and ",2024-10-27T02:15:00+01:00," in october
     assert (
         one(
             """select count(*) from raw.readings as r
