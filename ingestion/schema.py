@@ -36,24 +36,27 @@ $$;
 -- a day before and a day after; those that read back as w are real. One: an ordinary time. Two: the
 -- repeated hour when the clocks go back, the earlier (summer time) for the first occurrence in a
 -- series, the later for the second, none for a third. None: a time the clocks skip (null).
-create or replace function raw.wall_time_instant(w timestamp, tz text, occurrence bigint) returns timestamptz
+-- Single expressions without FROM, so PostgreSQL inlines them into the loader's statement.
+create or replace function raw.pick_instant(
+  w timestamp, tz text, occurrence bigint, i_before timestamptz, i_after timestamptz
+) returns timestamptz
 language sql stable parallel safe as $$
   select case
-    when early_ok and late_ok and early <> late
-      then case occurrence when 1 then early when 2 then late end
-    when early_ok then early
-    when late_ok then late
+    when i_before = i_after then i_before
+    when (i_before at time zone tz) = w and (i_after at time zone tz) = w
+      then case occurrence when 1 then least(i_before, i_after) when 2 then greatest(i_before, i_after) end
+    when (i_before at time zone tz) = w then i_before
+    when (i_after at time zone tz) = w then i_after
   end
-  from (
-    select early, late, (early at time zone tz) = w as early_ok, (late at time zone tz) = w as late_ok
-    from (
-      select least(before, after) as early, greatest(before, after) as late
-      from (
-        select ((w - interval '24 hours') at time zone tz) + interval '24 hours' as before,
-               ((w + interval '24 hours') at time zone tz) - interval '24 hours' as after
-      ) as candidates
-    ) as ordered
-  ) as checked
+$$;
+
+create or replace function raw.wall_time_instant(w timestamp, tz text, occurrence bigint) returns timestamptz
+language sql stable parallel safe as $$
+  select raw.pick_instant(
+    w, tz, occurrence,
+    ((w - interval '24 hours') at time zone tz) + interval '24 hours',
+    ((w + interval '24 hours') at time zone tz) - interval '24 hours'
+  )
 $$;
 
 -- The UTC offset in force at the instant i in zone tz, as text: +01:00, -05:00.
