@@ -47,9 +47,12 @@ raised as (
                 case
                     when interval_usage.is_negative
                         then format(
-                            'the register went down from %s at %s to %s at %s (not a rollover); that step is not billed',
-                            interval_usage.negative_from_reading, {{ local_time_text('interval_usage.negative_from_instant') }},
-                            interval_usage.negative_to_reading, {{ local_time_text('interval_usage.negative_to_instant') }}
+                            'the register went down from %s at %s to %s at %s (not a rollover); '
+                            || 'that step is not billed',
+                            interval_usage.negative_from_reading,
+                            {{ local_time_text('interval_usage.negative_from_instant') }},
+                            interval_usage.negative_to_reading,
+                            {{ local_time_text('interval_usage.negative_to_instant') }}
                         )
                     when meter_periods.read_kind = 'interval'
                         then format(
