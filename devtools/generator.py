@@ -21,9 +21,14 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
 
 from core.periods import month_add
 from devtools.tariffs import Version, tariff_book, tariff_code_for
+
+# The AMI head-end exports its interval reads in Central European time with offsets: the sample's
+# interval files cross a clock change (+02:00 -> +01:00 in October, the reverse in March), D59.
+HEAD_END_ZONE = ZoneInfo("Europe/Paris")
 
 CLASSES = [("residential", 0.85), ("commercial", 0.10), ("industrial", 0.02), ("public", 0.02), ("agricultural", 0.01)]
 DISTRICTS = [
@@ -279,6 +284,9 @@ class Generator:
         self.out, self.n, self.months, self.seed = out, accounts, months, seed
         self.start, self.interval_meters, self.currency = start, interval_meters, currency
         self.periods = [month_add(start, m) for m in range(months)]
+        # AMI meters send interval data for the last period and for the latest month with a clock change.
+        changes = [p for p in self.periods if p.month in (3, 10)]
+        self.interval_periods = {self.periods[-1], *changes[-1:]}
         self.end = month_end(self.periods[-1])
         self.book = tariff_book(start, currency)
         self.writers = Writers(
@@ -588,7 +596,7 @@ class Generator:
             usage = 0.0 if vacant else self.usage_between(rng, sp.service, daily_usage, last_at, read_at)
             if rng.random() < SPIKE_RATE:
                 usage *= 8
-            if interval and period == self.periods[-1]:
+            if interval and period in self.interval_periods:
                 usage = self.interval_reads(rng, meter, sp.service, daily_usage, register, last_at, read_at, decimals)
             register = (register + usage) % modulus
             bill_version = self.version(sp.tariff_code, read_at.date())
@@ -676,7 +684,8 @@ class Generator:
         return (index // BUILDING_SIZE) % BUILDING_EVERY == 0
 
     def interval_reads(self, rng, meter, service, daily, register, start, end, decimals) -> float:
-        """15-minute cumulative register reads from `start` to `end`; return the usage over them."""
+        """15-minute cumulative register reads from `start` to `end` (local utility time, taken as UTC),
+        written with the head-end's offsets (HEAD_END_ZONE); return the usage over them."""
         rel = f"readings/interval/interval_{end:%Y-%m}.csv"
         slot = dt.timedelta(minutes=15)
         at = dt.datetime.combine(start.date(), dt.time(0)) + slot
@@ -689,7 +698,8 @@ class Generator:
             shape = 0.6 + 0.8 * math.exp(-((hour - 19) ** 2) / 8) + 0.4 * math.exp(-((hour - 8) ** 2) / 4)
             total += daily * season * shape / 96 * rng.uniform(0.7, 1.3)
             value = round((register + total) % 10**meter.digits, 3)
-            self.writers.row(rel, READING_COLUMNS, [meter.meter_id, at.isoformat(), f"{value:.3f}", "actual", "amr"])
+            stamp = at.replace(tzinfo=dt.UTC).astimezone(HEAD_END_ZONE).isoformat()
+            self.writers.row(rel, READING_COLUMNS, [meter.meter_id, stamp, f"{value:.3f}", "actual", "amr"])
             self.summary.interval_readings += 1
             at += slot
         return round(register + total, decimals) - round(register, decimals)

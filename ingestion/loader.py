@@ -22,7 +22,15 @@ from psycopg.types.json import Jsonb
 
 from ingestion.dialects import DELIMITER_NAMES, Rejected
 from ingestion.readers import Table, UnreadableFile, read_file
-from ingestion.schema import cast_expr, ensure_raw_schema, reason_expr, value_expr
+from ingestion.schema import (
+    cast_expr,
+    ensure_raw_schema,
+    instant_expr,
+    instant_reason,
+    occurrence_window,
+    reason_expr,
+    value_expr,
+)
 from ingestion.specs import FOLDERS, SPECS, TableSpec
 
 COPY_BATCH_ROWS = 20_000
@@ -241,10 +249,11 @@ def _validate_and_insert(
     It runs without bind parameters (values are literals) because the reasons use format('%s').
     """
     reasons: list[sql.Composable] = [reason_expr(c, timezone_name) for c in spec.all_columns]
-    window = sql.SQL("")
+    reasons.append(instant_reason(spec, timezone_name))
+    window = occurrence_window(spec)
     if spec.unique_in_file:
         keys = sql.SQL(", ").join(value_expr(spec.column(k)) for k in spec.unique_in_file)
-        window = sql.SQL(", min(l.row_no) over (partition by {}) as _first_row").format(keys)
+        window += sql.SQL(", min(l.row_no) over (partition by {}) as _first_row").format(keys)
         key_names = sql.Literal(", ".join(spec.unique_in_file))
         reasons.append(
             sql.SQL(
@@ -271,6 +280,10 @@ def _validate_and_insert(
             )
         )
     target_columns = [c.name for c in spec.all_columns]
+    casts = [cast_expr(c, timezone_name) for c in spec.all_columns]
+    if spec.instant:
+        target_columns.append(spec.instant.stored_as)
+        casts.append(instant_expr(spec, timezone_name))
     if extras:
         extra = sql.SQL("nullif(jsonb_strip_nulls(jsonb_build_object({})), '{{}}'::jsonb)").format(
             sql.SQL(", ").join(sql.SQL("{}, l.{}").format(sql.Literal(e), sql.Identifier(e)) for e in extras)
@@ -285,7 +298,7 @@ def _validate_and_insert(
            rejected as (
              insert into raw.rejects (file_id, target, row_no, raw_values, reason)
              select {file_id}, {target}, c.row_no,
-                    jsonb_strip_nulls(to_jsonb(c) - 'row_no' - '_reason' - '_first_row'), c._reason
+                    jsonb_strip_nulls(to_jsonb(c) - 'row_no' - '_reason' - '_first_row' - '_occurrence'), c._reason
              from checked as c
              where c._reason <> ''
            )
@@ -300,6 +313,6 @@ def _validate_and_insert(
         target=sql.Literal(spec.table),
         table=sql.Identifier(spec.table),
         columns=sql.SQL(", ").join(map(sql.Identifier, target_columns)),
-        casts=sql.SQL(", ").join(cast_expr(c, timezone_name) for c in spec.all_columns),
+        casts=sql.SQL(", ").join(casts),
         extra=extra,
     )

@@ -20,12 +20,77 @@ SQL_TYPES = {
 HELPERS = r"""
 create schema if not exists raw;
 
+-- Whether a landed timestamp names its UTC offset after the time of day: Z, +01, +0100 or +01:00.
+create or replace function raw.has_utc_offset(t text) returns boolean
+language sql immutable parallel safe as $$
+  select t ~ '\d\d:\d\d(:\d\d(\.\d+)?)? ?([Zz]|[+-]\d\d(:?\d\d)?)$'
+$$;
+
 -- A timestamp with an offset is converted to local utility time; one without is local already.
 create or replace function raw.to_local_timestamp(t text, tz text) returns timestamp
 language sql stable parallel safe as $$
+  select case when raw.has_utc_offset(t) then t::timestamptz at time zone tz else t::timestamp end
+$$;
+
+-- The instant a wall time w of zone tz stands for (D60). Its candidates take the UTC offset in force
+-- a day before and a day after; those that read back as w are real. One: an ordinary time. Two: the
+-- repeated hour when the clocks go back, the earlier (summer time) for the first occurrence in a
+-- series, the later for the second, none for a third. None: a time the clocks skip (null).
+-- Single expressions without FROM, so PostgreSQL inlines them into the loader's statement.
+create or replace function raw.pick_instant(
+  w timestamp, tz text, occurrence bigint, i_before timestamptz, i_after timestamptz
+) returns timestamptz
+language sql stable parallel safe as $$
   select case
-    when length(t) > 19 and t ~ '(Z|[+-]\d\d(:?\d\d)?)$' then t::timestamptz at time zone tz
-    else t::timestamp
+    when i_before = i_after then i_before
+    when (i_before at time zone tz) = w and (i_after at time zone tz) = w
+      then case occurrence when 1 then least(i_before, i_after) when 2 then greatest(i_before, i_after) end
+    when (i_before at time zone tz) = w then i_before
+    when (i_after at time zone tz) = w then i_after
+  end
+$$;
+
+create or replace function raw.wall_time_instant(w timestamp, tz text, occurrence bigint) returns timestamptz
+language sql stable parallel safe as $$
+  select raw.pick_instant(
+    w, tz, occurrence,
+    ((w - interval '24 hours') at time zone tz) + interval '24 hours',
+    ((w + interval '24 hours') at time zone tz) - interval '24 hours'
+  )
+$$;
+
+-- The UTC offset in force at the instant i in zone tz, as text: +01:00, -05:00.
+create or replace function raw.utc_offset_text(i timestamptz, tz text) returns text
+language sql stable parallel safe as $$
+  select case when o < interval '0' then '-' || to_char(-o, 'HH24:MI') else '+' || to_char(o, 'HH24:MI') end
+  from (select (i at time zone tz) - (i at time zone 'UTC') as o) as offsets
+$$;
+
+-- Why a landed timestamp without offset names no single instant in zone tz (null when it does):
+-- a wall time the clocks skip, or a third row of one series at a wall time that repeats only twice.
+create or replace function raw.wall_time_problem(t text, tz text, occurrence bigint) returns text
+language sql stable parallel safe as $$
+  select case
+    when t is null or raw.has_utc_offset(t) or not pg_input_is_valid(t, 'timestamp') then null
+    when raw.wall_time_instant(t::timestamp, tz, occurrence) is not null then null
+    when raw.wall_time_instant(t::timestamp, tz, 1) is null then format(
+      '"%s" is not a time in %s: the clocks skip it, going from UTC%s to UTC%s; give it with its UTC offset',
+      t, tz, raw.utc_offset_text((t::timestamp - interval '24 hours') at time zone tz, tz),
+      raw.utc_offset_text((t::timestamp + interval '24 hours') at time zone tz, tz))
+    else format(
+      '"%s" is row %s of this meter at that local time, but it occurs only twice in %s (the clocks go back'
+      ' from UTC%s to UTC%s): the instant cannot be told; give it with its UTC offset',
+      t, occurrence, tz, raw.utc_offset_text((t::timestamp - interval '24 hours') at time zone tz, tz),
+      raw.utc_offset_text((t::timestamp + interval '24 hours') at time zone tz, tz))
+  end
+$$;
+
+-- The instant of a landed timestamp: its own offset, else its wall time in zone tz (see above).
+create or replace function raw.to_instant(t text, tz text, occurrence bigint) returns timestamptz
+language sql stable parallel safe as $$
+  select case
+    when raw.has_utc_offset(t) then t::timestamptz
+    else raw.wall_time_instant(t::timestamp, tz, occurrence)
   end
 $$;
 
@@ -84,6 +149,8 @@ create table if not exists raw.rejects (
 
 def table_ddl(spec: TableSpec) -> sql.Composed:
     cols = [sql.SQL("{} {}").format(sql.Identifier(c.name), sql.SQL(SQL_TYPES[c.type])) for c in spec.all_columns]
+    if spec.instant:
+        cols.append(sql.SQL("{} timestamptz").format(sql.Identifier(spec.instant.stored_as)))
     meta = [
         # No foreign key: the loader writes ledger and rows in one transaction, and a per-row
         # FK trigger would halve COPY-class load speed.
@@ -102,6 +169,7 @@ INDEXES = (
     "create index if not exists readings_file on raw.readings (_file_id)",
     "create index if not exists interval_readings_meter on raw.interval_readings (meter_id, read_at)",
     "create index if not exists interval_readings_file on raw.interval_readings (_file_id)",
+    "create index if not exists interval_readings_instant on raw.interval_readings (meter_id, read_instant)",
     "create index if not exists payments_id on raw.payments (payment_id)",
     "create index if not exists payments_paid_at on raw.payments (paid_at)",
     "create index if not exists payments_end_to_end on raw.payments (end_to_end_id)",
@@ -115,6 +183,12 @@ def ensure_raw_schema(conn: psycopg.Connection) -> None:
         conn.execute(HELPERS)
         for spec in SPECS.values():
             conn.execute(table_ddl(spec))
+            if spec.instant:  # tables created before D59 (their rows' instants: staging reads read_at in the zone)
+                conn.execute(
+                    sql.SQL("alter table raw.{} add column if not exists {} timestamptz").format(
+                        sql.Identifier(spec.table), sql.Identifier(spec.instant.stored_as)
+                    )
+                )
         for ddl in INDEXES:
             conn.execute(ddl)
 
@@ -205,3 +279,38 @@ def reason_expr(col: Column, timezone: str) -> sql.Composable:
     if not branches:
         return sql.SQL("null")
     return sql.SQL("case {} end").format(sql.SQL(" ").join(branches))
+
+
+OCCURRENCE = sql.Identifier("_occurrence")
+
+
+def occurrence_window(spec: TableSpec) -> sql.Composable:
+    """The row's rank among the rows of its series at the same wall time without offset, in file order."""
+    if not spec.instant:
+        return sql.SQL("")
+    v = value_expr(spec.column(spec.instant.column))
+    series = [value_expr(spec.column(c)) for c in spec.instant.series]
+    wall = sql.SQL(
+        "case when not raw.has_utc_offset({v}) and pg_input_is_valid({v}, 'timestamp') then ({v})::timestamp end"
+    ).format(v=v)
+    return sql.SQL(", row_number() over (partition by {}, {} order by l.row_no) as {}").format(
+        sql.SQL(", ").join(series), wall, OCCURRENCE
+    )
+
+
+def instant_reason(spec: TableSpec, timezone: str) -> sql.Composable:
+    """The reason a wall time names no single instant (a skipped or thrice-repeated time), or NULL."""
+    if not spec.instant:
+        return sql.SQL("null")
+    value = value_expr(spec.column(spec.instant.column))
+    return sql.SQL("{} || ' ' || raw.wall_time_problem({}, {}, l.{})").format(
+        sql.Literal(spec.instant.column), value, sql.Literal(timezone), OCCURRENCE
+    )
+
+
+def instant_expr(spec: TableSpec, timezone: str) -> sql.Composable:
+    """The instant of the spec's timestamp column (only valid rows are inserted)."""
+    assert spec.instant
+    return sql.SQL("raw.to_instant({}, {}, l.{})").format(
+        value_expr(spec.column(spec.instant.column)), sql.Literal(timezone), OCCURRENCE
+    )

@@ -24,12 +24,28 @@ class Column:
 
 
 @dataclass(frozen=True)
+class InstantOf:
+    """A landed timestamp whose instant is kept beside its local wall time (D59).
+
+    A value with a UTC offset (or Z) is that instant; one without is a wall time of the policy's
+    zone. In the repeated hour when the clocks go back, the first row of a series at a wall time is
+    the earlier instant (summer time) and the second the later one; a wall time the clocks skip, or
+    a third row at a repeated one, is rejected with its reason (D60).
+    """
+
+    column: str  # the landed timestamp, e.g. read_at (stored as local wall time)
+    stored_as: str  # the timestamptz column holding its instant, e.g. read_instant
+    series: tuple[str, ...]  # the columns naming one series (a meter), whose rows are ordered by row number
+
+
+@dataclass(frozen=True)
 class TableSpec:
     table: str  # raw.<table>
     columns: tuple[Column, ...]
     unique_in_file: tuple[str, ...] = ()  # a key that may appear once per file
     unique_across_files: bool = False  # the key may also not repeat a row already loaded
     extra_raw_columns: tuple[Column, ...] = field(default=())  # filled by a reader, not by people
+    instant: InstantOf | None = None  # a timestamp whose instant is kept too (D59)
 
     @property
     def all_columns(self) -> tuple[Column, ...]:
@@ -139,8 +155,10 @@ _READING_COLUMNS = (
     Column("source", "enum", values=("manual", "handheld", "amr", "portal", "excel")),
 )
 
-READINGS = TableSpec("readings", _READING_COLUMNS)
-INTERVAL_READINGS = TableSpec("interval_readings", _READING_COLUMNS)
+_READ_INSTANT = InstantOf("read_at", "read_instant", ("meter_id",))
+
+READINGS = TableSpec("readings", _READING_COLUMNS, instant=_READ_INSTANT)
+INTERVAL_READINGS = TableSpec("interval_readings", _READING_COLUMNS, instant=_READ_INSTANT)
 
 PAYMENTS = TableSpec(
     "payments",

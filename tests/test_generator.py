@@ -166,7 +166,13 @@ def test_files_parse_back_per_the_contract(sample: Path, conn: psycopg.Connectio
         > 0
     )
     assert one("select count(*) from raw.readings where source = 'excel'") > 0
-    assert one("select count(*) from raw.interval_readings") == 2 * 30 * 96
+    # Two AMI meters: April 2025 (30 days) and March 2025 (31 days; the clocks go forward on the 30th
+    # at 01:00 UTC: the file's offsets change from +01:00 to +02:00, no 02:xx local), 96 quarter-hours
+    # a UTC day.
+    assert one("select count(*) from raw.interval_readings") == 2 * 30 * 96 + 2 * 31 * 96
+    march = (sample / "readings" / "interval" / "interval_2025-03.csv").read_text()
+    assert ",2025-03-30T01:45:00+01:00," in march and ",2025-03-30T03:00:00+02:00," in march
+    assert "2025-03-30T02:" not in march
     assert (
         one(
             """select count(*) from raw.readings as r

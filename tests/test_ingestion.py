@@ -272,6 +272,59 @@ def table_counts(conn: psycopg.Connection) -> dict[str, int]:
     return {t: conn.execute(f'select count(*) from raw."{t}"').fetchone()[0] for t in tables}
 
 
+PARIS_READS = """meter_id,read_at,reading,read_type,source
+M1,2024-03-31T01:45:00,10.0,actual,amr
+M1,2024-03-31T02:00:00,10.1,actual,amr
+M1,2024-03-31T03:00:00,10.2,actual,amr
+M1,2024-03-31T03:15:00+0200,10.3,actual,amr
+M1,2024-03-31T01:30:00Z,10.4,actual,amr
+M1,2024-03-31T24:00:00,12.0,actual,amr
+M2,2023-10-29T02:30:00,20.0,actual,amr
+M2,2023-10-29T02:30:00,20.5,actual,amr
+M2,2023-10-29T02:30:00,21.0,actual,amr
+M2,2023-10-29T02:30:00+01:00,20.5,actual,amr
+M3,2023-10-29T02:30:00,30.0,actual,amr
+M2,2023-10-29 03:00,21.5,actual,amr
+"""
+
+
+def test_every_read_keeps_its_instant(conn: psycopg.Connection, tmp_path: Path) -> None:
+    """Europe/Paris: on 31 Mar 2024 the clocks go from 02:00 CET (+01:00) to 03:00 CEST (+02:00); on
+    29 Oct 2023 from 03:00 CEST back to 02:00 CET. Row by row (D59, D60):
+    01:45 -> 00:45Z; 02:00 does not exist -> rejected, naming the jump; 03:00 -> 01:00Z (CEST);
+    03:15+0200 (offset without colon) -> 01:15Z; 01:30Z -> 01:30Z, local 03:30; 24:00 -> 1 Apr 00:00
+    CEST = 22:00Z. M2's wall time 02:30 first -> 00:30Z (CEST), second -> 01:30Z (CET), third ->
+    rejected; 02:30+01:00 -> 01:30Z (its offset says so; not counted among wall times); M3's 02:30 is
+    its own first -> 00:30Z; "2023-10-29 03:00" (space, no seconds) -> 02:00Z (CET)."""
+    for folder in ("readings/interval", "readings"):
+        write(tmp_path / "land" / folder / "paris.csv", PARIS_READS)
+    ingest_landing(conn, tmp_path / "land", timezone_name="Europe/Paris")
+    conn.execute("set timezone = 'UTC'")
+    for table in ("interval_readings", "readings"):
+        loaded = conn.execute(
+            f"select meter_id, read_at::text, read_instant::text, reading::text from raw.{table} order by _row_no"
+        ).fetchall()
+        assert loaded == [
+            ("M1", "2024-03-31 01:45:00", "2024-03-31 00:45:00+00", "10.0"),
+            ("M1", "2024-03-31 03:00:00", "2024-03-31 01:00:00+00", "10.2"),
+            ("M1", "2024-03-31 03:15:00", "2024-03-31 01:15:00+00", "10.3"),
+            ("M1", "2024-03-31 03:30:00", "2024-03-31 01:30:00+00", "10.4"),
+            ("M1", "2024-04-01 00:00:00", "2024-03-31 22:00:00+00", "12.0"),
+            ("M2", "2023-10-29 02:30:00", "2023-10-29 00:30:00+00", "20.0"),
+            ("M2", "2023-10-29 02:30:00", "2023-10-29 01:30:00+00", "20.5"),
+            ("M2", "2023-10-29 02:30:00", "2023-10-29 01:30:00+00", "20.5"),
+            ("M3", "2023-10-29 02:30:00", "2023-10-29 00:30:00+00", "30.0"),
+            ("M2", "2023-10-29 03:00:00", "2023-10-29 02:00:00+00", "21.5"),
+        ], table
+        assert rejects(conn, table) == {
+            3: 'read_at "2024-03-31T02:00:00" is not a time in Europe/Paris: the clocks skip it, going from'
+            " UTC+01:00 to UTC+02:00; give it with its UTC offset",
+            10: 'read_at "2023-10-29T02:30:00" is row 3 of this meter at that local time, but it occurs only twice'
+            " in Europe/Paris (the clocks go back from UTC+02:00 to UTC+01:00): the instant cannot be told; give"
+            " it with its UTC offset",
+        }
+
+
 def test_loading_the_same_folder_twice_changes_nothing(corpus: Path, conn: psycopg.Connection) -> None:
     ingest_landing(conn, corpus)
     before = table_counts(conn)

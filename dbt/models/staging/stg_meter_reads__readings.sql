@@ -8,6 +8,8 @@ renamed as (
     select
         meter_id,
         read_at,
+        -- The read's instant (D59); rows loaded before it was kept take read_at in the utility's zone.
+        coalesce(read_instant, read_at at time zone '{{ policy("timezone") }}') as read_instant,
         read_at::date as read_on,
         reading,
         read_type,

@@ -3,12 +3,19 @@
     on, each with the reason shown to them: MISSING (no valid read, estimated), NEGATIVE (the
     register went down, not a rollover), ROLLOVER, SPIKE (far over the recent average) and ZERO
     (zero usage for several periods on an active contract). Which meter periods raise them is
-    decided in int_meter_periods, from the state it carries.
+    decided in int_meter_periods, from the state it carries. For interval (AMI) data a NEGATIVE or
+    ROLLOVER reason names the step that went down, with its values and instants (int_interval_usage;
+    the step from the baseline to the first interval read when no later step went down).
 -#}
 with
 
 meter_periods as (
     select * from {{ ref('int_meter_periods') }}
+    where period = {{ period() }}
+),
+
+interval_usage as (
+    select * from {{ ref('int_interval_usage') }}
     where period = {{ period() }}
 ),
 
@@ -21,6 +28,8 @@ raised as (
         coalesce(meter_periods.usage_units, meter_periods.gross_units) as units,
         flag.reason
     from meter_periods
+    left join interval_usage
+        on meter_periods.meter_id = interval_usage.meter_id
     cross join
         lateral (
             values
@@ -35,18 +44,49 @@ raised as (
             (
                 'NEGATIVE',
                 meter_periods.is_negative,
-                format(
-                    'the register went down from %s to %s (not a rollover); not billed',
-                    meter_periods.baseline_reading, meter_periods.billing_reading
-                )
+                case
+                    when interval_usage.is_negative
+                        then format(
+                            'the register went down from %s at %s to %s at %s (not a rollover); '
+                            || 'that step is not billed',
+                            interval_usage.negative_from_reading,
+                            {{ local_time_text('interval_usage.negative_from_instant') }},
+                            interval_usage.negative_to_reading,
+                            {{ local_time_text('interval_usage.negative_to_instant') }}
+                        )
+                    when meter_periods.read_kind = 'interval'
+                        then format(
+                            'the register went down from %s to %s at %s (not a rollover); that step is not billed',
+                            meter_periods.baseline_reading, interval_usage.first_reading,
+                            {{ local_time_text('interval_usage.first_read_instant') }}
+                        )
+                    else format(
+                        'the register went down from %s to %s (not a rollover); not billed',
+                        meter_periods.baseline_reading, meter_periods.billing_reading
+                    )
+                end
             ),
             (
                 'ROLLOVER',
                 meter_periods.is_rollover,
-                format(
-                    'the register rolled over from %s to %s (%s digits)', meter_periods.baseline_reading,
-                    meter_periods.billing_reading, meter_periods.register_digits
-                )
+                case
+                    when interval_usage.is_rollover
+                        then format(
+                            'the register rolled over from %s to %s at %s (%s digits)',
+                            interval_usage.rollover_from_reading, interval_usage.rollover_to_reading,
+                            {{ local_time_text('interval_usage.rollover_to_instant') }}, meter_periods.register_digits
+                        )
+                    when meter_periods.read_kind = 'interval'
+                        then format(
+                            'the register rolled over from %s to %s at %s (%s digits)',
+                            meter_periods.baseline_reading, interval_usage.first_reading,
+                            {{ local_time_text('interval_usage.first_read_instant') }}, meter_periods.register_digits
+                        )
+                    else format(
+                        'the register rolled over from %s to %s (%s digits)', meter_periods.baseline_reading,
+                        meter_periods.billing_reading, meter_periods.register_digits
+                    )
+                end
             ),
             (
                 'SPIKE',

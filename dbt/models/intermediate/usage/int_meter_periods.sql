@@ -14,9 +14,9 @@ validated_reads as (
     where period = {{ period() }}
 ),
 
-interval_reads as (
-    select * from {{ ref('stg_meter_reads__interval_readings') }}
-    where read_on between {{ period_start() }} and {{ period_end() }}
+interval_usage as (
+    select * from {{ ref('int_interval_usage') }}
+    where period = {{ period() }}
 ),
 
 all_reads as (
@@ -140,18 +140,6 @@ last_reads as (
     order by meter_id asc, read_at desc
 ),
 
-current_intervals as (
-    select distinct on (interval_reads.meter_id, interval_reads.read_at)
-        interval_reads.meter_id,
-        interval_reads.read_at,
-        interval_reads.reading
-    from interval_reads
-    inner join files
-        on interval_reads.source_file_id = files.file_id
-    where files.is_current
-    order by interval_reads.meter_id asc, interval_reads.read_at asc, interval_reads.loaded_at desc
-),
-
 based as (
     select
         active_meters.*,
@@ -192,44 +180,31 @@ based as (
     left join averages on active_meters.meter_id = averages.meter_id
 ),
 
--- Interval (AMI) data: the cumulative register's steps from one interval read to the next (the
--- first from the baseline), each step's advance with rollover applied.
-interval_steps as (
+-- Interval (AMI) data, ordered by instant in int_interval_usage: the step from the baseline to the
+-- period's first interval read (rollover applied), then the advance between its reads. Without a
+-- baseline the first interval read is the starting point.
+interval_first_steps as (
     select
-        current_intervals.meter_id,
-        current_intervals.read_at,
-        current_intervals.reading,
-        coalesce(
-            lag(current_intervals.reading) over (
-                partition by current_intervals.meter_id order by current_intervals.read_at
-            ),
-            based.baseline_reading
-        ) as previous_reading,
-        based.register_modulus,
+        interval_usage.*,
+        interval_usage.first_reading < based.baseline_reading as first_step_down,
+        {{ register_advance('based.baseline_reading', 'interval_usage.first_reading', 'based.register_modulus') }}
+            as first_step_units,
         based.multiplier
-    from current_intervals
-    inner join based on current_intervals.meter_id = based.meter_id
+    from interval_usage
+    inner join based on interval_usage.meter_id = based.meter_id
+    where based.baseline_reading is not null or interval_usage.interval_reads > 1
 ),
 
-interval_deltas as (
-    select
-        *,
-        reading - previous_reading as delta,
-        {{ register_advance('previous_reading', 'reading', 'register_modulus') }} as advanced_units
-    from interval_steps
-),
-
-interval_usage as (
+interval_totals as (
     select
         meter_id,
-        max(read_at) as last_read_at,
-        (array_agg(reading order by read_at desc))[1] as last_reading,
-        sum(coalesce(advanced_units, 0)) * max(multiplier) as usage_units,
-        bool_or(delta < 0 and advanced_units is not null) as is_rollover,
-        bool_or(delta < 0 and advanced_units is null) as is_negative
-    from interval_deltas
-    where delta is not null
-    group by meter_id
+        last_read_at,
+        last_reading,
+        last_interval_on,
+        (coalesce(first_step_units, 0) + advance_units) * multiplier as usage_units,
+        is_rollover or coalesce(first_step_down and first_step_units is not null, false) as is_rollover,
+        is_negative or coalesce(first_step_down and first_step_units is null, false) as is_negative
+    from interval_first_steps
 ),
 
 register_usage as (
@@ -238,16 +213,17 @@ register_usage as (
         last_reads.read_at as billing_read_at,
         last_reads.reading as billing_reading,
         last_reads.read_on as billing_read_on,
-        interval_usage.meter_id is not null as has_interval_data,
-        interval_usage.last_read_at as interval_last_read_at,
-        interval_usage.last_reading as interval_last_reading,
-        interval_usage.usage_units as interval_units,
-        coalesce(interval_usage.is_rollover, false) as interval_rollover,
-        coalesce(interval_usage.is_negative, false) as interval_negative,
+        interval_totals.meter_id is not null as has_interval_data,
+        interval_totals.last_read_at as interval_last_read_at,
+        interval_totals.last_reading as interval_last_reading,
+        interval_totals.last_interval_on as interval_last_day,
+        interval_totals.usage_units as interval_units,
+        coalesce(interval_totals.is_rollover, false) as interval_rollover,
+        coalesce(interval_totals.is_negative, false) as interval_negative,
         last_reads.read_at is not null and last_reads.read_at > based.baseline_read_at as has_billing_read
     from based
     left join last_reads on based.meter_id = last_reads.meter_id
-    left join interval_usage on based.meter_id = interval_usage.meter_id
+    left join interval_totals on based.meter_id = interval_totals.meter_id
 ),
 
 measured as (
@@ -293,7 +269,7 @@ usage as (
             when 'actual' then classified.gross_register_units
         end as gross_units,
         case classified.read_kind
-            when 'interval' then (classified.interval_last_read_at)::date
+            when 'interval' then classified.interval_last_day
             when 'actual' then classified.billing_read_on
             when 'estimated' then classified.active_to
         end as interval_to,

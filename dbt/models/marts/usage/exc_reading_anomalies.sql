@@ -11,6 +11,11 @@ screened_reads as (
     where period = {{ period() }} and is_suspect
 ),
 
+interval_duplicates as (
+    select * from {{ ref('int_interval_reads_validated') }}
+    where period = {{ period() }} and is_duplicate
+),
+
 meter_period_flags as (
     select * from {{ ref('int_meter_period_flags') }}
     where period = {{ period() }}
@@ -51,6 +56,7 @@ read_flags as (
         flag.name as flag,
         reads.meter_id,
         reads.read_at,
+        null::timestamptz as read_instant,
         reads.reading,
         null::numeric as units,
         flag.reason
@@ -85,10 +91,28 @@ suspect_reads as (
         'SUSPECT' as flag,
         meter_id,
         read_at,
+        null::timestamptz as read_instant,
         reading,
         null::numeric as units,
         suspect_reason as reason
     from screened_reads
+),
+
+-- Two values for one interval read's instant: neither is used (int_interval_reads_validated).
+interval_read_flags as (
+    select
+        'DUPLICATE' as flag,
+        meter_id,
+        read_at,
+        read_instant,
+        reading,
+        null::numeric as units,
+        format(
+            'the interval read at %s has %s values (%s); neither is used: the register is cumulative, so the'
+            || ' step runs from the read before to the read after and the usage is unchanged',
+            {{ local_time_text('read_instant') }}, values_at_instant, landed_values
+        ) as reason
+    from interval_duplicates
 ),
 
 usage_flags as (
@@ -96,6 +120,7 @@ usage_flags as (
         flag,
         meter_id,
         read_at,
+        null::timestamptz as read_instant,
         reading,
         units,
         reason
@@ -107,6 +132,7 @@ orphan_usage as (
         'ORPHAN' as flag,
         split_part(parts.meter_ids, ',', 1) as meter_id,
         null::timestamp as read_at,
+        null::timestamptz as read_instant,
         null::numeric as reading,
         parts.units,
         format(
@@ -121,6 +147,7 @@ negative_common_areas as (
         'NEGATIVE' as flag,
         meters.meter_id,
         null::timestamp as read_at,
+        null::timestamptz as read_instant,
         null::numeric as reading,
         common_areas.common_units as units,
         format(
@@ -138,6 +165,8 @@ all_flags as (
     union all
     select * from suspect_reads
     union all
+    select * from interval_read_flags
+    union all
     select * from negative_common_areas
     union all
     select * from usage_flags
@@ -147,13 +176,19 @@ all_flags as (
 
 final as (
     select
-        md5(concat_ws('|', {{ period() }}, all_flags.flag, all_flags.meter_id, all_flags.read_at, all_flags.reading))
+        md5(
+            concat_ws(
+                '|', {{ period() }}, all_flags.flag, all_flags.meter_id, all_flags.read_at, all_flags.reading,
+                all_flags.read_instant
+            )
+        )
             as anomaly_id,
         {{ period() }} as period,
         all_flags.flag,
         all_flags.meter_id,
         meter_service_points.service_point_id,
         all_flags.read_at,
+        all_flags.read_instant,
         all_flags.reading,
         all_flags.units,
         all_flags.reason,
