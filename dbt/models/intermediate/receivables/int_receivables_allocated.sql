@@ -42,8 +42,8 @@
 {%- set row_types = {
     'open_item': item_columns + ['is_written_off'],
     'credit': ['account_id', 'payment_id', 'event_date', 'currency', 'amount', 'applied_to', 'is_written_off'],
-    'allocation': columns | map('first') | list,
-    'reversal': columns | map('first') | list,
+    'allocation': columns | map('first') | reject('equalto', 'base_amount') | list,
+    'reversal': columns | map('first') | reject('equalto', 'base_amount') | list,
     'invoice': item_columns + ['applied_to', 'is_written_off', 'source_id'],
     'late_charge': item_columns + ['applied_to', 'is_written_off', 'source_id', 'base_amount'],
     'write_off': item_columns + ['applied_to', 'is_written_off', 'source_id'],
