@@ -142,11 +142,13 @@ AGING = Sheet(
     subtotals=True,
 )
 
-# Held and carried-forward invoices are listed but are not receivables until issued.
+# Held and carried-forward invoices are listed but are not receivables until issued. The total is what the
+# customer is asked to pay: subtotal + levy + VAT + the late charge lines the bill run added (D66).
 INVOICE_REGISTER = Sheet(
     "Invoice Register",
     """select i.invoice_id, i.account_id, a.customer_name, i.bill_date, i.due_date, i.status, i.currency,
-              i.subtotal_amount, i.levy_amount, i.vat_amount, i.total_amount, i.carried_forward_amount,
+              i.subtotal_amount, i.levy_amount, i.vat_amount, i.late_charge_amount, i.total_amount,
+              i.carried_forward_amount,
               i.line_count, i.review_reason
        from marts.fct_invoices as i
        left join marts.dim_accounts as a on i.account_id = a.account_id
@@ -163,6 +165,7 @@ INVOICE_REGISTER = Sheet(
         money("Subtotal"),
         money("Levy"),
         money("VAT"),
+        money("Late charges"),
         money("Total"),
         money("Carried in"),
         Column("Lines", "int", 7),

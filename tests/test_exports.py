@@ -88,6 +88,9 @@ def test_closing_writes_a_workbook_that_ties_to_the_ledger(closed: tuple[str, Pa
 
     header, register = sheet_rows(book, "Invoice Register")
     assert len(register) - 1 == scalar(url, "select count(*) from marts.fct_invoices where period = '2024-01'")
+    parts = [header.index(name) for name in ("Subtotal", "Levy", "VAT", "Late charges")]
+    for row in register:  # the total includes the late charge lines (D66), the totals row too
+        assert sum(money(row[i]) for i in parts) == money(row[header.index("Total")]), row[0]
 
     cover = {row[0]: row[1] for row in book["Cover"].iter_rows(values_only=True) if row and row[0]}
     assert cover["Period"] == "2024-01" and cover["Status"].startswith("closed")

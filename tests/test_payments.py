@@ -72,10 +72,32 @@ def test_collections_arrears_and_ledger_reconcile(ledger: str) -> None:
         previous_closing = closing_ar
     assert collections[-1][3] > 0, "some invoices were late and charged"
     assert collections[-1][4] > 0, "payments were applied"
-    # Billed AR in the ledger = the issued invoices' totals.
+    # Billed AR in the ledger = the issued invoices' totals: their charges by the invoice entry, their
+    # late charge lines by a late_charge entry of the same invoice (Dr 1100, Cr 4900; D69).
     assert scalar(
         url, "select sum(debit) from marts.fct_gl_journal where source_type = 'invoice' and account_code = '1100'"
-    ) == scalar(url, "select sum(total_amount) from marts.fct_invoices where status = 'issued' and total_amount > 0")
+    ) == scalar(
+        url,
+        """select sum(total_amount - late_charge_amount) from marts.fct_invoices
+           where status = 'issued' and total_amount - late_charge_amount > 0""",
+    )
+    late_charges = scalar(url, "select sum(late_charge_amount) from marts.fct_invoices where status = 'issued'")
+    assert late_charges > 0
+    assert (
+        scalar(
+            url,
+            """select sum(debit) from marts.fct_gl_journal
+               where source_type = 'late_charge' and account_code = '1100'
+                 and source_id in (select invoice_id from marts.fct_invoices where status = 'issued')""",
+        )
+        == scalar(
+            url,
+            """select sum(credit) from marts.fct_gl_journal
+               where source_type = 'late_charge' and account_code = '4900'""",
+        )
+        == late_charges
+        == scalar(url, "select sum(amount) from marts.fct_invoice_lines where line_type = 'late_charge'")
+    )
 
 
 def test_aging_as_of_any_date_matches_the_period_end_report(ledger: str) -> None:

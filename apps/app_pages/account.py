@@ -49,7 +49,8 @@ left, right = st.columns(2)
 with left:
     st.markdown("**Invoices**")
     invoices = data.query(
-        """select invoice_id, period, bill_date, due_date, status, total_amount, currency, review_reason
+        """select invoice_id, period, bill_date, due_date, status, total_amount, late_charge_amount, currency,
+                  review_reason
            from marts.fct_invoices where account_id = :account order by period desc""",
         {"account": billing_id},
     )

@@ -8,8 +8,11 @@
       3. approved write-offs move an account's overdue open items to bad debt, once per approval
          (macros/write_offs.sql);
       4. each invoice past due on the bill date gets a late charge on its unpaid amount without late
-         charges (macros/late_charges.sql), part of that invoice's open balance (paid first within it);
-      5. pass 2: the period's issued invoice joins the open items and any credit left pays it.
+         charges (macros/late_charges.sql), billed on the account's invoice this run issues (a line of
+         it: int_late_charge_lines) as that invoice's `late_charge` item, paid first within it; an
+         account the run issues no invoice gets none this period (D68);
+      5. pass 2: the period's issued invoice (its late charges and its charges) joins the open items
+         and any credit left pays it.
     The state at the end of the run (open items and credits per payment) is this model's own rows
     of row_type open_item and credit, which the next period's run starts from.
     Grain: one row per period, row_type and what it is about (item, payment or both).
@@ -33,15 +36,16 @@
     ('applied_to', 'text'),
     ('is_written_off', 'boolean'),
     ('source_id', 'text'),
+    ('base_amount', 'numeric'),
 ] -%}
 {%- set item_columns = ['account_id', 'invoice_id', 'component', 'due_date', 'event_date', 'currency', 'amount'] -%}
 {%- set row_types = {
     'open_item': item_columns + ['is_written_off'],
     'credit': ['account_id', 'payment_id', 'event_date', 'currency', 'amount', 'applied_to', 'is_written_off'],
-    'allocation': columns | map('first') | list,
-    'reversal': columns | map('first') | list,
+    'allocation': columns | map('first') | reject('equalto', 'base_amount') | list,
+    'reversal': columns | map('first') | reject('equalto', 'base_amount') | list,
     'invoice': item_columns + ['applied_to', 'is_written_off', 'source_id'],
-    'late_charge': item_columns + ['applied_to', 'is_written_off'],
+    'late_charge': item_columns + ['applied_to', 'is_written_off', 'source_id', 'base_amount'],
     'write_off': item_columns + ['applied_to', 'is_written_off', 'source_id'],
 } -%}
 
@@ -52,9 +56,14 @@ payments as (
     where period = {{ period() }}
 ),
 
-invoices as (
+issued_invoices as (
     select * from {{ ref('int_invoices') }}
-    where period = {{ period() }} and status = 'issued' and total_amount <> 0
+    where period = {{ period() }} and status = 'issued'
+),
+
+invoices as (
+    select * from issued_invoices
+    where total_amount <> 0
 ),
 
 payment_assignments as (
@@ -224,8 +233,25 @@ items_after_write_offs as (
 
 -- 4. Late charges -----------------------------------------------------------------------------
 
-late_charges as (
+assessed_late_charges as (
     {{ late_charges('items_after_write_offs') }}
+),
+
+-- Billed on the invoice this run issues the account: an item of that invoice, due with it.
+late_charges as (
+    select
+        issued_invoices.invoice_id,
+        'late_charge' as component,
+        assessed.account_id,
+        issued_invoices.due_date,
+        assessed.currency,
+        assessed.amount,
+        false as is_written_off,
+        assessed.invoice_id as charged_invoice_id,
+        assessed.base_amount
+    from assessed_late_charges as assessed
+    inner join issued_invoices
+        on assessed.account_id = issued_invoices.account_id and assessed.currency = issued_invoices.currency
 ),
 
 -- 5. Pass 2 -----------------------------------------------------------------------------------
@@ -410,7 +436,9 @@ late_charge_rows as (
         currency,
         amount,
         'accounts_receivable' as applied_to,
-        false as is_written_off
+        false as is_written_off,
+        charged_invoice_id as source_id,
+        base_amount
     from late_charges
 ),
 

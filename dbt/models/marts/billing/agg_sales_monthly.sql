@@ -1,9 +1,12 @@
-{#- Billed revenue and usage of issued invoices per month, service, customer class, district and tariff. -#}
+{#-
+    Billed revenue and usage of issued invoices per month, service, customer class, district and tariff.
+    Late charge lines are not sales of a service: they are in agg_receivables_monthly (D69).
+-#}
 with
 
 lines as (
     select * from {{ ref('fct_invoice_lines') }}
-    where period = {{ period() }}
+    where period = {{ period() }} and line_type <> 'late_charge'
 ),
 
 invoices as (

@@ -1,8 +1,23 @@
+{#-
+    Every line of the period's invoices: the invoice's own lines (int_invoice_lines) and the late
+    payment charges the bill run adds to its issued invoices (int_late_charge_lines, D66).
+-#}
 with
 
-lines as (
+invoice_lines as (
     select * from {{ ref('int_invoice_lines') }}
     where period = {{ period() }}
+),
+
+late_charge_lines as (
+    select * from {{ ref('int_late_charge_lines') }}
+    where period = {{ period() }}
+),
+
+lines as (
+    select * from invoice_lines
+    union all
+    select * from late_charge_lines
 ),
 
 final as (

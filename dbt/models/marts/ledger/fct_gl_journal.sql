@@ -1,13 +1,18 @@
 {#-
     The general ledger journal of the period (billing-rules.md section 8): one balanced entry per
     financial event. Each line is built as a signed amount (debit positive) and split into debit and
-    credit; an entry's signed amounts sum to zero by construction.
+    credit; an entry's signed amounts sum to zero by construction. An invoice's late charge lines are
+    posted as their own entry (Dr 1100, Cr 4900, source: the invoice that bills them, D69), its other
+    lines as the invoice entry.
 -#}
 with
 
 invoices as (
-    select * from {{ ref('fct_invoices') }}
-    where period = {{ period() }} and status = 'issued' and total_amount <> 0
+    select
+        *,
+        total_amount - late_charge_amount as charged_amount
+    from {{ ref('fct_invoices') }}
+    where period = {{ period() }} and status = 'issued' and total_amount - late_charge_amount <> 0
 ),
 
 invoice_lines as (
@@ -19,7 +24,7 @@ invoice_lines as (
             else 'revenue.' || service
         end as account_key
     from {{ ref('fct_invoice_lines') }}
-    where period = {{ period() }}
+    where period = {{ period() }} and line_type <> 'late_charge'
 ),
 
 payments as (
@@ -43,8 +48,8 @@ invoice_postings as (
         {{ period_end() }} as entry_date,
         invoices.account_id,
         invoices.currency,
-        case when invoices.total_amount > 0 then 'accounts_receivable' else 'customer_credits' end as account_key,
-        invoices.total_amount as signed_amount,
+        case when invoices.charged_amount > 0 then 'accounts_receivable' else 'customer_credits' end as account_key,
+        invoices.charged_amount as signed_amount,
         'Invoice ' || invoices.invoice_id as description
     from invoices
     union all
@@ -169,7 +174,7 @@ charge_postings as (
         receivables.currency,
         gl.account_key,
         case when gl.account_key = 'accounts_receivable' then 1 else -1 end * receivables.amount as signed_amount,
-        'Late payment charge on ' || receivables.invoice_id as description
+        'Late payment charges billed on ' || receivables.invoice_id as description
     from receivables
     cross join lateral (values ('accounts_receivable'), ('late_charge_income')) as gl (account_key)
     where receivables.row_type = 'late_charge'
