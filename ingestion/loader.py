@@ -23,10 +23,12 @@ from psycopg.types.json import Jsonb
 from ingestion.dialects import DELIMITER_NAMES, Rejected
 from ingestion.readers import Table, UnreadableFile, read_file
 from ingestion.schema import (
+    INSTANT,
+    WALL,
     cast_expr,
     ensure_raw_schema,
-    instant_expr,
     instant_reason,
+    instant_select,
     occurrence_window,
     reason_expr,
     value_expr,
@@ -281,9 +283,11 @@ def _validate_and_insert(
         )
     target_columns = [c.name for c in spec.all_columns]
     casts = [cast_expr(c, timezone_name) for c in spec.all_columns]
-    if spec.instant:
+    if spec.instant:  # its local time from the parsed wall time, else from the instant (no second parse)
+        local = sql.SQL("coalesce(l.{}, l.{} at time zone {})").format(WALL, INSTANT, sql.Literal(timezone_name))
+        casts[target_columns.index(spec.instant.column)] = local
         target_columns.append(spec.instant.stored_as)
-        casts.append(instant_expr(spec, timezone_name))
+        casts.append(sql.SQL("l.{}").format(INSTANT))
     if extras:
         extra = sql.SQL("nullif(jsonb_strip_nulls(jsonb_build_object({})), '{{}}'::jsonb)").format(
             sql.SQL(", ").join(sql.SQL("{}, l.{}").format(sql.Literal(e), sql.Identifier(e)) for e in extras)
@@ -293,12 +297,16 @@ def _validate_and_insert(
     return sql.SQL(
         """with checked as materialized (
              select l.*, concat_ws('; ', {reasons}) as _reason
-             from (select l.*{window} from _land as l) as l
+             -- offset 0 keeps the instant a column computed once, not an expression inlined per use
+             from (select l.*{instant} from (select l.*{window} from _land as l) as l offset 0) as l
            ),
            rejected as (
              insert into raw.rejects (file_id, target, row_no, raw_values, reason)
              select {file_id}, {target}, c.row_no,
-                    jsonb_strip_nulls(to_jsonb(c) - 'row_no' - '_reason' - '_first_row' - '_occurrence'), c._reason
+                    jsonb_strip_nulls(
+                      to_jsonb(c) - array['row_no', '_reason', '_first_row', '_occurrence', '_wall', '_instant']
+                    ),
+                    c._reason
              from checked as c
              where c._reason <> ''
            )
@@ -310,6 +318,7 @@ def _validate_and_insert(
         reasons=sql.SQL(", ").join(reasons),
         file_id=sql.Literal(file_id),
         window=window,
+        instant=instant_select(spec, timezone_name),
         target=sql.Literal(spec.table),
         table=sql.Identifier(spec.table),
         columns=sql.SQL(", ").join(map(sql.Identifier, target_columns)),

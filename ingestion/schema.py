@@ -282,10 +282,13 @@ def reason_expr(col: Column, timezone: str) -> sql.Composable:
 
 
 OCCURRENCE = sql.Identifier("_occurrence")
+WALL = sql.Identifier("_wall")
+INSTANT = sql.Identifier("_instant")
 
 
 def occurrence_window(spec: TableSpec) -> sql.Composable:
-    """The row's rank among the rows of its series at the same wall time without offset, in file order."""
+    """The wall time of a valid timestamp without offset (_wall, parsed once) and the row's rank among
+    the rows of its series at that wall time, in file order (_occurrence)."""
     if not spec.instant:
         return sql.SQL("")
     v = value_expr(spec.column(spec.instant.column))
@@ -293,9 +296,21 @@ def occurrence_window(spec: TableSpec) -> sql.Composable:
     wall = sql.SQL(
         "case when not raw.has_utc_offset({v}) and pg_input_is_valid({v}, 'timestamp') then ({v})::timestamp end"
     ).format(v=v)
-    return sql.SQL(", row_number() over (partition by {}, {} order by l.row_no) as {}").format(
-        sql.SQL(", ").join(series), wall, OCCURRENCE
-    )
+    return sql.SQL(
+        ", {wall} as {wall_name}, row_number() over (partition by {series}, {wall} order by l.row_no) as {occ}"
+    ).format(wall=wall, wall_name=WALL, series=sql.SQL(", ").join(series), occ=OCCURRENCE)
+
+
+def instant_select(spec: TableSpec, timezone: str) -> sql.Composable:
+    """The instant of each valid value of the spec's timestamp column, computed once per row (_instant)."""
+    if not spec.instant:
+        return sql.SQL("")
+    v = value_expr(spec.column(spec.instant.column))
+    valid = sql.SQL(_TYPE_CHECKS["timestamp"][0]).format(v)
+    return sql.SQL(
+        ", case when l.{wall} is not null then raw.wall_time_instant(l.{wall}, {tz}, l.{occ})"
+        " when {valid} then ({v})::timestamptz end as {instant}"
+    ).format(wall=WALL, tz=sql.Literal(timezone), occ=OCCURRENCE, valid=valid, v=v, instant=INSTANT)
 
 
 def instant_reason(spec: TableSpec, timezone: str) -> sql.Composable:
@@ -303,14 +318,6 @@ def instant_reason(spec: TableSpec, timezone: str) -> sql.Composable:
     if not spec.instant:
         return sql.SQL("null")
     value = value_expr(spec.column(spec.instant.column))
-    return sql.SQL("{} || ' ' || raw.wall_time_problem({}, {}, l.{})").format(
-        sql.Literal(spec.instant.column), value, sql.Literal(timezone), OCCURRENCE
-    )
-
-
-def instant_expr(spec: TableSpec, timezone: str) -> sql.Composable:
-    """The instant of the spec's timestamp column (only valid rows are inserted)."""
-    assert spec.instant
-    return sql.SQL("raw.to_instant({}, {}, l.{})").format(
-        value_expr(spec.column(spec.instant.column)), sql.Literal(timezone), OCCURRENCE
+    return sql.SQL("case when l.{} is null then {} || ' ' || raw.wall_time_problem({}, {}, l.{}) end").format(
+        INSTANT, sql.Literal(spec.instant.column), value, sql.Literal(timezone), OCCURRENCE
     )
