@@ -3,7 +3,9 @@
     period. State (last read, days covered, units estimated since that read, zero streak) comes
     from this model's own row of the previous period, so the cost of a period does not grow with
     history. A meter with no previous row (first period, new meter) starts from its latest valid
-    read before the period, or from its first read in the period (an install read).
+    read before the period, or from its first read in the period (an install read). Its reads are
+    those that passed the bad-read screen (int_reads_screened, D62-D64): a SUSPECT read is never a
+    billing read, and a carried last read found bad later gives way to the good read before it.
 -#}
 with
 
