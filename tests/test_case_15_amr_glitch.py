@@ -5,6 +5,10 @@ Run once for the module (it costs a full `m2c run` through May)."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -12,7 +16,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.cases import CaseRun, run_case
+from tests.cases import CaseRun, landing_of, run_case
 from tests.conftest import create_database
 
 CASE = "15-amr-sdm630-glitch-read"
@@ -82,3 +86,60 @@ def test_no_held_line_reaches_another_invoice_without_a_release(glitch: CaseRun)
     assert carried_from_held == 0
     statuses = glitch.rows("select period, status from marts.fct_invoices where account_id = 'A000101' order by period")
     assert statuses == [("2024-02", "issued"), ("2024-03", "issued"), ("2024-04", "issued"), ("2024-05", "issued")]
+
+
+def m2c(home: Path, url: str, *args: str) -> None:
+    """One `m2c` command on the case's home and database, as run_case runs `m2c run`."""
+    env = os.environ | {
+        "M2C_HOME": str(home),
+        "M2C_LANDING_DIR": str(home / "landing"),
+        "M2C_DATABASE_URL": url,
+        "M2C_FIRST_PERIOD": "",
+    }
+    env.pop("M2C_POLICY", None)
+    done = subprocess.run([sys.executable, "-m", "m2c.cli", *args], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_glitch_found_after_its_period_was_closed(server_url: str, tmp_path: Path) -> None:
+    """The same meter, but the glitch is 3000.00 (1402.80 kWh in 24 hours: 58.45 an hour, under the
+    residential 60, so not SUSPECT on its own) and the April and May polls land only after March was
+    billed and closed. March billed 3000.00 - 1500.00 = 1500 kWh = 300.00, over 2.5 x February's
+    100.00: held. April's first read 1600.40 shows the 3000.00 was bad: April measures from 1597.20,
+    1702.30 - 1597.20 = 105.10 kWh, no NEGATIVE, no credit; March stays held and carried nowhere."""
+    url = create_database(server_url, "case_15_late")
+    landing = landing_of(CASE, tmp_path, base_readings=False)
+    later = tmp_path / "later"
+    later.mkdir()
+    for name in ("amr_20240401T020003.csv", "amr_20240430T020002.csv", "amr_20240531T020002.csv"):
+        shutil.move(landing / "readings" / "amr" / name, later / name)
+    glitch_file = landing / "readings" / "amr" / "amr_20240331T020002.csv"
+    glitch_file.write_text(glitch_file.read_text().replace("5000.00", "3000.00"))
+    m2c(tmp_path, url, "run", "--through", "2024-03")
+    m2c(tmp_path, url, "close", "2024-02")
+    m2c(tmp_path, url, "close", "2024-03")
+    for path in later.iterdir():
+        shutil.move(path, landing / "readings" / "amr" / path.name)
+    m2c(tmp_path, url, "run", "--through", "2024-05")
+    run = CaseRun(url, tmp_path, "")
+    assert run.rows(
+        """select period, usage_units, is_negative, correction_units from intermediate.int_meter_periods
+           where meter_id = 'M101' and period >= '2024-03' order by period"""
+    ) == [
+        ("2024-03", Decimal("1500.00"), False, Decimal("0")),
+        ("2024-04", Decimal("105.10"), False, Decimal("0")),
+        ("2024-05", Decimal("108.40"), False, Decimal("0")),
+    ]
+    assert run.rows(
+        "select period, flag, reading from marts.exc_reading_anomalies where meter_id = 'M101' order by period"
+    ) == [("2024-04", "SUSPECT", Decimal("3000.00"))]
+    assert run.rows(
+        """select period, status, total_amount, carried_forward_amount from marts.fct_invoices
+           where account_id = 'A000101' and period >= '2024-03' order by period"""
+    ) == [
+        ("2024-03", "held", Decimal("300.00"), Decimal("0")),
+        ("2024-04", "issued", Decimal("21.02"), Decimal("0")),
+        ("2024-05", "issued", Decimal("21.68"), Decimal("0")),
+    ]
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute('drop database if exists "case_15_late" with (force)')
