@@ -1,5 +1,6 @@
-"""`m2c bench` at 10,000 accounts as a smoke test: it completes and the SQL invoice totals equal the pandas
-baseline's. Timings are reported by the command, never asserted."""
+"""`m2c bench` at 2,000 accounts as a smoke test: it completes and the SQL invoice totals equal the pandas
+baseline's. 2,000 accounts give every line type and over a thousand invoices; scale is measured by
+`m2c bench` itself, not here. Timings are reported by the command, never asserted."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from devtools.bench import run, table
 
 
 def test_bench_smoke_matches_the_pandas_baseline(server_url: str, tmp_path: Path) -> None:
-    result = run(accounts=10_000, months=2, interval_meters=50, out=tmp_path / "bench.json", keep=False)
+    result = run(accounts=2_000, months=2, interval_meters=20, out=tmp_path / "bench.json", keep=False)
     stages = {stage["name"] for stage in result["stages"]}
     assert {
         "ingest interval reads",
@@ -21,8 +22,8 @@ def test_bench_smoke_matches_the_pandas_baseline(server_url: str, tmp_path: Path
         "period close",
     } <= stages
     base = result["baseline"]
-    assert base["invoices_compared"] > 5_000
+    assert base["invoices_compared"] > 1_000
     assert base["invoices_matching"] == base["invoices_compared"], base["mismatches"]
-    assert json.loads((tmp_path / "bench.json").read_text())["accounts"] == 10_000
+    assert json.loads((tmp_path / "bench.json").read_text())["accounts"] == 2_000
     assert "pandas baseline" in table(result)
     assert len(result["slowest_dbt_nodes"]) == 10 and result["slowest_dbt_nodes"][0]["seconds"] > 0
