@@ -106,7 +106,9 @@ def test_a_glitch_found_after_its_period_was_closed(server_url: str, tmp_path: P
     residential 60, so not SUSPECT on its own) and the April and May polls land only after March was
     billed and closed. March billed 3000.00 - 1500.00 = 1500 kWh = 300.00, over 2.5 x February's
     100.00: held. April's first read 1600.40 shows the 3000.00 was bad: April measures from 1597.20,
-    1702.30 - 1597.20 = 105.10 kWh, no NEGATIVE, no credit; March stays held and carried nowhere."""
+    1702.30 - 1597.20 = 105.10 kWh, no NEGATIVE, no credit; March stays held and carried nowhere. Invoice
+    amounts are the invoices' own charges (105.10 x 0.20 = 21.02, 108.40 x 0.20 = 21.68), without the late
+    charge lines that the unpaid February invoice adds (billing-rules section 7)."""
     url = create_database(server_url, "case_15_late")
     landing = landing_of(CASE, tmp_path, base_readings=False)
     later = tmp_path / "later"
@@ -134,7 +136,7 @@ def test_a_glitch_found_after_its_period_was_closed(server_url: str, tmp_path: P
         "select period, flag, reading from marts.exc_reading_anomalies where meter_id = 'M101' order by period"
     ) == [("2024-04", "SUSPECT", Decimal("3000.00"))]
     assert run.rows(
-        """select period, status, total_amount, carried_forward_amount from marts.fct_invoices
+        """select period, status, total_amount - late_charge_amount, carried_forward_amount from marts.fct_invoices
            where account_id = 'A000101' and period >= '2024-03' order by period"""
     ) == [
         ("2024-03", "held", Decimal("300.00"), Decimal("0")),
