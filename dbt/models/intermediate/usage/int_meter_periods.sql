@@ -26,8 +26,8 @@ all_reads as (
     where read_on < {{ period_start() }}
 ),
 
-decisions as (
-    select * from {{ ref('stg_review__reading_decisions') }}
+latest_decisions as (
+    select * from {{ ref('int_reading_decisions_latest') }}
 ),
 
 files as (
@@ -95,14 +95,10 @@ corrections as (
             and all_reads.read_on >= {{ period_start() }} - interval '13 months'
     inner join files
         on all_reads.source_file_id = files.file_id
-    left join lateral (
-        select decisions.new_reading from decisions
-        where
-            decisions.meter_id = previous_state.meter_id
-            and decisions.read_at = previous_state.last_read_at
-        order by decisions.decided_at desc, decisions.decision_id desc
-        limit 1
-    ) as replacements on true
+    left join latest_decisions as replacements
+        on
+            previous_state.meter_id = replacements.meter_id
+            and previous_state.last_read_at = replacements.read_at
     where files.is_current and all_reads.read_type in ('actual', 'customer', 'install', 'removal')
     order by
         previous_state.meter_id asc,

@@ -18,8 +18,8 @@ meters as (
     select * from {{ ref('int_meters_deduplicated') }}
 ),
 
-decisions as (
-    select * from {{ ref('stg_review__reading_decisions') }}
+latest_decisions as (
+    select * from {{ ref('int_reading_decisions_latest') }}
 ),
 
 current_reads as (
@@ -28,19 +28,6 @@ current_reads as (
     inner join files
         on readings.source_file_id = files.file_id
     where files.is_current
-),
-
-latest_decisions as (
-    select distinct on (meter_id, read_at)
-        meter_id,
-        read_at,
-        decision,
-        new_reading,
-        reviewer,
-        decided_at,
-        decision_reason
-    from decisions
-    order by meter_id asc, read_at asc, decided_at desc, decision_id desc
 ),
 
 decided as (

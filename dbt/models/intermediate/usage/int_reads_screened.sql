@@ -30,8 +30,8 @@ files as (
     select * from {{ ref('stg_ingestion__load_ledger') }}
 ),
 
-decisions as (
-    select * from {{ ref('stg_review__reading_decisions') }}
+latest_decisions as (
+    select * from {{ ref('int_reading_decisions_latest') }}
 ),
 
 active_meters as (
@@ -111,15 +111,6 @@ last_reads as (
         read_at
     from billable_reads
     order by meter_id asc, read_at desc
-),
-
-latest_decisions as (
-    select distinct on (meter_id, read_at)
-        meter_id,
-        read_at,
-        decision
-    from decisions
-    order by meter_id asc, read_at asc, decided_at desc, decision_id desc
 ),
 
 -- The last good read before the period is out of trend when the period's first read is back

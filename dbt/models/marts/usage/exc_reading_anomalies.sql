@@ -46,9 +46,7 @@ meter_service_points as (
 ),
 
 reading_decisions as (
-    select distinct on (meter_id, read_at) *
-    from {{ ref('stg_review__reading_decisions') }}
-    order by meter_id asc, read_at asc, decided_at desc, decision_id desc
+    select * from {{ ref('int_reading_decisions_latest') }}
 ),
 
 read_flags as (
