@@ -26,6 +26,26 @@ import pytest  # noqa: E402
 
 from core import db  # noqa: E402
 
+# `make test` runs on two workers (pytest-xdist, --dist loadgroup); each worker has its own embedded
+# server. A module's tests stay on one worker, so its module-scoped run (a case, a billed utility) is
+# built once; the apps and browser tests share the session's billed utility (app_data), so they share
+# a worker. Modules that bill several periods start first, so the two workers end close together.
+SHARED_WORKER = {"test_browser": "test_apps"}
+STARTS_FIRST = ("test_apps", "test_demo", "test_bench", "test_payments", "test_billing")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        item.add_marker(pytest.mark.xdist_group(SHARED_WORKER.get(module, module)))
+
+    def start(item: pytest.Item) -> int:
+        module = item.module.__name__.rsplit(".", 1)[-1]
+        group = SHARED_WORKER.get(module, module)
+        return STARTS_FIRST.index(group) if group in STARTS_FIRST else len(STARTS_FIRST)
+
+    items.sort(key=start)  # stable: the order within a module is kept
+
 
 @pytest.fixture(scope="session")
 def m2c_home() -> Iterator[Path]:

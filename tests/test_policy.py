@@ -34,7 +34,8 @@ def test_sqlfluffs_lint_time_policy_if_any_is_the_default() -> None:
 
 def test_every_policy_key_dbt_reads_has_a_default() -> None:
     defaults = policy.defaults()
-    sql = "\n".join(path.read_text() for path in settings.DBT_PROJECT_DIR.glob("[mt]*/**/*.sql"))
+    sources = [settings.DBT_PROJECT_DIR / folder for folder in ("models", "macros", "tests")]
+    sql = "\n".join(path.read_text() for folder in sources for path in folder.rglob("*.sql"))
     keys = set(re.findall(r"policy\('([a-z_.]+)'\)", sql))
     assert {"bill_day", "dunning_days.reminder", "gl_accounts"} <= keys
     for key in keys:
