@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -12,6 +15,7 @@ from openpyxl import load_workbook
 
 from core import closing
 from devtools.generator import generate, normalise_zip
+from tests.conftest import clone_database, create_database, drop_database
 from tests.dbt_runner import run_dbt
 from tests.helpers import environment, run_job, scalar
 
@@ -39,15 +43,28 @@ def double_tariff_prices(workbook: Path) -> None:
     normalise_zip(workbook)
 
 
-@pytest.fixture
-def billed(fresh_db: str, tmp_path: Path) -> tuple[str, Path]:
-    landing = tmp_path / "landing"
+@pytest.fixture(scope="module")
+def billed_once(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """A utility billed for January and February, built once: the database's name and its landing."""
+    name = f"billing_{uuid.uuid4().hex[:6]}"
+    url = create_database(server_url, name)
+    landing = tmp_path_factory.mktemp("billing") / "landing"
     generate(landing, accounts=120, months=3, seed=21, interval_meters=1)
-    assert run_job("ingest_landing", fresh_db, landing=landing)
-    assert run_job("build_reference_models", fresh_db)
+    assert run_job("ingest_landing", url, landing=landing)
+    assert run_job("build_reference_models", url)
     for period in ("2024-01", "2024-02"):
-        assert bill(fresh_db, period)
-    return fresh_db, landing
+        assert bill(url, period)
+    return name, landing
+
+
+@pytest.fixture
+def billed(server_url: str, billed_once: tuple[str, Path], tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A copy of the billed utility (database and landing) that the test may change."""
+    name, landing = billed_once
+    url = clone_database(server_url, name)
+    copy = shutil.copytree(landing, tmp_path / "landing")
+    yield url, copy
+    drop_database(server_url, url)
 
 
 def test_periods_bill_in_order_and_tie_out(billed: tuple[str, Path]) -> None:
