@@ -37,7 +37,10 @@ keyed as (
     select
         *,
         regexp_replace(
-            regexp_replace(upper(coalesce(reference, '')), '[^A-Z0-9]', '', 'g'),
+            -- an invoice's own ISO 11649 reference (fct_invoices.payment_reference, D80) names its invoice
+            regexp_replace(
+                regexp_replace(upper(coalesce(reference, '')), '[^A-Z0-9]', '', 'g'), '^RF\d\d(INV\d{6})', '\1'
+            ),
             '^(INVOICENUMBER|INVOICENO|INVOICENR|INVOICE|ACCOUNTNUMBER|ACCOUNTNO|ACCOUNTNR|ACCOUNT|ACCTNO|ACCT'
             || '|ACCNO|ACC|CUSTOMERNUMBER|CUSTOMERNO|CUSTOMERNR|CUSTOMER|CUSTNO|CUST|REFERENCE|REF|NO|NR)',
             ''
