@@ -60,11 +60,21 @@ latest_returns as (
         return_reason_code,
         return_reason
     from (
-        select account_id, returned_on, return_reason_code, return_reason, payment_id as tie_breaker
+        select
+            account_id,
+            returned_on,
+            return_reason_code,
+            return_reason,
+            payment_id as tie_breaker
         from returns
         where account_id is not null
         union all
-        select account_id, last_returned_on, last_return_reason_code, last_return_reason, '' as tie_breaker
+        select
+            account_id,
+            last_returned_on,
+            last_return_reason_code,
+            last_return_reason,
+            '' as tie_breaker
         from previous_stages
         where last_return_reason_code is not null
     ) as known_returns
