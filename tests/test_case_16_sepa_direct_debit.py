@@ -1,7 +1,9 @@
 """Case 16 (tests/cases/16-sepa-direct-debit/): SEPA direct debits out (pain.008) and back (camt.053
 credits, a camt return with RvslInd, a pain.002 reject). Base amounts (tests/cases/base, RES-E1 at
 0.20 EUR/kWh, no VAT): February A000101 500 kWh = 100.00, A000102 250 kWh = 50.00, A000103 100 kWh
-= 20.00; March 20.00, 10.00, 20.00; due dates 21 Mar and 21 Apr 2024 (bill day 1 + 20 days).
+= 20.00; March 20.00, 10.00, 20.00 of charges, plus a late charge of 1.5% of the February invoice
+still unpaid at March's bill run (the bank's files come later): 1.50, 0.75, 0.30, so 21.50, 10.75,
+20.30; due dates 21 Mar and 21 Apr 2024 (bill day 1 + 20 days).
 Run once for the module: `m2c run` through March, `m2c collect` of February and March, the bank's
 files, and `m2c run` through March again."""
 
@@ -140,8 +142,8 @@ def test_pain008_validates_against_the_xsd(sepa: SepaRun) -> None:
 
 
 def test_first_then_recurring_collections_due_on_the_due_date(sepa: SepaRun) -> None:
-    """February: FRST for both mandates, 100.00 and 20.00 on 21 Mar; March: RCUR, 20.00 and 20.00 on
-    21 Apr. The end-to-end id is the invoice's payment reference (RF + check digits + invoice number)."""
+    """February: FRST for both mandates, 100.00 and 20.00 on 21 Mar; March: RCUR, 21.50 (20.00 + 1.5% of
+    100.00) and 20.30 (20.00 + 1.5% of 20.00) on 21 Apr. The end-to-end id is the invoice's payment reference (RF + check digits + invoice number)."""
     references = dict(
         sepa.run.rows("select invoice_id, payment_reference from marts.fct_invoices where account_id <> 'A000102'")
     )
@@ -155,28 +157,30 @@ def test_first_then_recurring_collections_due_on_the_due_date(sepa: SepaRun) -> 
             ("MNDT-A000103", "FRST", "2024-03-21", "20.00", references["INV-202402-A000103"]),
         ],
         "2024-03": [
-            ("MNDT-A000101", "RCUR", "2024-04-21", "20.00", references["INV-202403-A000101"]),
-            ("MNDT-A000103", "RCUR", "2024-04-21", "20.00", references["INV-202403-A000103"]),
+            ("MNDT-A000101", "RCUR", "2024-04-21", "21.50", references["INV-202403-A000101"]),
+            ("MNDT-A000103", "RCUR", "2024-04-21", "20.30", references["INV-202403-A000103"]),
         ],
     }
     assert references["INV-202402-A000103"].endswith("INV202402A000103")
 
 
 def test_an_account_without_a_mandate_is_billed_not_collected(sepa: SepaRun) -> None:
-    """A000102 (direct_debit, no mandate) is listed with the reason; its invoices (50.00, 10.00) are billed."""
+    """A000102 (direct_debit, no mandate) is listed with the reason; its invoices are billed: 50.00 and
+    10.00 + 0.75 late charge (1.5% of the unpaid 50.00) = 10.75."""
     for output in sepa.collect_output.values():
         assert "A000102" in output and "no SEPA mandate" in output
         assert "2 direct debits" in output
     billed = sepa.run.rows(
         "select period, total_amount from marts.fct_invoices where account_id = 'A000102' order by period"
     )
-    assert billed == [("2024-02", Decimal("50.00")), ("2024-03", Decimal("10.00"))]
+    assert billed == [("2024-02", Decimal("50.00")), ("2024-03", Decimal("10.75"))]
 
 
 def test_the_return_and_the_reject_reopen_exactly_their_invoices(sepa: SepaRun) -> None:
     """Booked 21 Mar: 100.00 pays INV-202402-A000101, 20.00 pays INV-202402-A000103. Returned (AM04)
     and rejected (MD01): both reversed, so at March's end the February invoices are open again in full
-    (100.00, 20.00) beside the unpaid March ones (20.00, 20.00) and A000102's (50.00, 10.00)."""
+    (100.00, 20.00) beside the unpaid March ones (21.50, 20.30, late charges included) and A000102's
+    (50.00, 10.75)."""
     payments = sepa.run.rows(
         """select payment_id, entry_kind, invoice_id, reversed_payment_id, return_reason_code, return_reason
            from marts.fct_payments where period = '2024-03' order by payment_id"""
@@ -205,9 +209,9 @@ def test_the_return_and_the_reject_reopen_exactly_their_invoices(sepa: SepaRun) 
         ("INV-202402-A000101", Decimal("100.00")),
         ("INV-202402-A000102", Decimal("50.00")),
         ("INV-202402-A000103", Decimal("20.00")),
-        ("INV-202403-A000101", Decimal("20.00")),
-        ("INV-202403-A000102", Decimal("10.00")),
-        ("INV-202403-A000103", Decimal("20.00")),
+        ("INV-202403-A000101", Decimal("21.50")),
+        ("INV-202403-A000102", Decimal("10.75")),
+        ("INV-202403-A000103", Decimal("20.30")),
     ]
 
 
