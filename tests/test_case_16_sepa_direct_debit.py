@@ -143,7 +143,8 @@ def test_pain008_validates_against_the_xsd(sepa: SepaRun) -> None:
 
 def test_first_then_recurring_collections_due_on_the_due_date(sepa: SepaRun) -> None:
     """February: FRST for both mandates, 100.00 and 20.00 on 21 Mar; March: RCUR, 21.50 (20.00 + 1.5% of
-    100.00) and 20.30 (20.00 + 1.5% of 20.00) on 21 Apr. The end-to-end id is the invoice's payment reference (RF + check digits + invoice number)."""
+    100.00) and 20.30 (20.00 + 1.5% of 20.00) on 21 Apr. The end-to-end id is the invoice's payment
+    reference (RF + check digits + invoice number)."""
     references = dict(
         sepa.run.rows("select invoice_id, payment_reference from marts.fct_invoices where account_id <> 'A000102'")
     )
