@@ -60,6 +60,24 @@ create table if not exists billing.closed_periods (
   total_amount numeric not null
 );
 
+-- SEPA direct debit collections sent (m2c collect, D86): one row per invoice collected, per period's
+-- latest collection file. A mandate's first collection is FRST, later ones RCUR.
+create table if not exists billing.direct_debit_collections (
+  period text not null check (period ~ '^\d{4}-\d{2}$'),
+  invoice_id text not null,
+  account_id text not null,
+  mandate_id text not null,
+  end_to_end_id text not null,
+  sequence_type text not null check (sequence_type in ('FRST', 'RCUR')),
+  collection_date date not null,
+  amount numeric not null,
+  currency text not null,
+  file_name text not null,
+  written_at timestamptz not null default now(),
+  primary key (period, invoice_id)
+);
+create index if not exists direct_debit_collections_mandate on billing.direct_debit_collections (account_id, mandate_id);
+
 -- The checksum of a period's frozen billing rows: every invoice and line, allocation and journal line.
 -- Each row's text is hashed (md5) and the 60-bit prefixes are summed: stable across PostgreSQL versions,
 -- independent of row order (no sort) and of size (no period-sized string: PostgreSQL caps strings at 1 GB,

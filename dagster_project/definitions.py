@@ -32,6 +32,13 @@ close_period_job = dg.define_asset_job(
     description="Close one period: freeze its billing and ledger rows, store their checksum, export its ledger.",
 )
 
+collect_period_job = dg.define_asset_job(
+    "collect_direct_debits",
+    selection=dg.AssetSelection.assets(exports.direct_debit_collection),
+    partitions_def=billing_periods,
+    description="Write one billed period's SEPA direct debit collection file (pain.008).",
+)
+
 export_period_job = dg.define_asset_job(
     "export_period",
     selection=dg.AssetSelection.assets(exports.ledger_workbook),
@@ -46,12 +53,21 @@ defs = dg.Definitions(
         billing.billing_inputs,
         billing.period_close,
         exports.ledger_workbook,
+        exports.direct_debit_collection,
         amr.amr_polls,
         dbt_reference_models,
         dbt_billing_models,
     ],
     asset_checks=raw_checks,
-    jobs=[ingest_job, reference_job, bill_period_job, close_period_job, export_period_job, amr.poll_meters_job],
+    jobs=[
+        ingest_job,
+        reference_job,
+        bill_period_job,
+        close_period_job,
+        export_period_job,
+        collect_period_job,
+        amr.poll_meters_job,
+    ],
     schedules=[amr.amr_schedule],
     sensors=[landing_sensor],
     resources=build_resources(),

@@ -133,6 +133,8 @@ ACCOUNT_COLUMNS = [
     "iban",
     "opened_on",
     "closed_on",
+    "mandate_id",
+    "mandate_signed_on",
 ]
 SP_COLUMNS = [
     "service_point_id",
@@ -170,6 +172,20 @@ def iban_for(rng: random.Random) -> str:
     bban = f"{rng.randrange(10**8):08d}{rng.randrange(10**10):010d}"
     digits = "".join(str(ord(c) - 55) if c.isalpha() else c for c in bban + "DE00")
     return f"DE{98 - int(digits) % 97:02d}{bban}"
+
+
+def payment_reference(invoice: str) -> str:
+    """The invoice's ISO 11649 reference as fct_invoices.payment_reference makes it (D80)."""
+    from stdnum.iso7064 import mod_97_10
+
+    body = "".join(c for c in invoice.upper() if c.isalnum())
+    if len(body) > 21:
+        return ""  # the product then hashes it (macros/invoice_creditor_reference.sql); not generated here
+    return f"RF{mod_97_10.calc_check_digits(body + 'RF')}{body}"
+
+
+# Return reasons of a bounced direct debit (ISO 20022 ExternalReturnReason1Code), most common first.
+RETURN_REASONS = ("AM04", "AM04", "AM04", "MS02", "MD06", "AC04", "MD01", "SL01")
 
 
 def money(value: float | Decimal) -> Decimal:
@@ -304,6 +320,8 @@ class Generator:
         self.building_usage: dict[dt.date, float] = {}
         self.pay_seq = 0
         self.payer_name = ""
+        self.status_reports: dict[dt.date, list[str]] = {}  # pain.002 rejects by report day
+        self.mandated: set[str] = set()  # direct-debit accounts with a mandate on file
 
     def version(self, code: str, day: dt.date) -> Version:
         return [v for v in self.book if v.tariff_code == code and v.effective_from <= day][-1]
@@ -319,6 +337,7 @@ class Generator:
         self.write_tariffs()
         self.write_apartment_sheet()
         self.write_statements()
+        self.write_status_reports()
         self.summary.files = self.writers.close() + self.summary.files
         shutil.rmtree(self.scratch, ignore_errors=True)
         self.summary.files = sorted(set(self.summary.files))
@@ -404,6 +423,10 @@ class Generator:
         if iban and rng.random() < 0.002:
             iban = iban[:4] + ("1" if iban[4] != "1" else "2") + iban[5:]  # a typo: fails the checksum
         email = f"{first}.{last}{rng.randrange(100)}@example.org".lower() if rng.random() < 0.7 else ""
+        mandate = self.rng("mandate", account_id)  # its own stream: the other draws stay as they were
+        signed = opened if method == "direct_debit" and mandate.random() >= 0.01 else None  # 1%: none on file
+        if signed:
+            self.mandated.add(account_id)
         self.payer_name = name
         self.writers.row(
             "accounts/accounts.csv",
@@ -419,6 +442,8 @@ class Generator:
                 iban,
                 opened.isoformat(),
                 closed.isoformat() if closed else "",
+                f"MNDT-{account_id}" if signed else "",
+                signed.isoformat() if signed else "",
             ],
         )
         self.summary.accounts += 1
@@ -714,7 +739,7 @@ class Generator:
             invoice = f"INV-{period:%Y%m}-{billed_account}"
             bill_date = month_add(period, 1)
             due = bill_date + dt.timedelta(days=20)
-            if method == "direct_debit" and behaviour != "never":
+            if method == "direct_debit" and account_id in self.mandated and behaviour != "never":
                 self.direct_debit(rng, account_id, invoice, amount, due)
                 continue
             if behaviour == "never" or (behaviour == "erratic" and rng.random() < 0.5):
@@ -731,25 +756,36 @@ class Generator:
             )
 
     def direct_debit(self, rng, account_id, invoice, amount, due) -> None:
+        """The collection booked on its due date under the invoice's RF reference as end-to-end id (as
+        m2c collect sends it); 2% come back a few days later with a reason code, two in three as a camt
+        return (RvslInd) and one in three as a pain.002 reject."""
         pid = self.payment(rng, account_id, invoice, amount, due, "direct_debit")
         if pid and rng.random() < 0.02:
             returned = due + dt.timedelta(days=rng.randrange(2, 6))
             if returned <= self.end:
-                self.statement_entry(
-                    returned,
-                    self.camt_entry(
-                        f"R{pid}",
+                how = self.rng("return", pid)
+                reason, e2e = how.choice(RETURN_REASONS), payment_reference(invoice) or f"E2E-{pid}"
+                if how.random() < 1 / 3:
+                    self.status_reports.setdefault(returned, []).append(
+                        self.status_transaction(pid, e2e, amount, due, reason)
+                    )
+                else:
+                    self.statement_entry(
                         returned,
-                        amount,
-                        "DBIT",
-                        True,
-                        "IDDT",
-                        f"E2E-{pid}",
-                        "",
-                        "Returned direct debit: AM04",
-                        self.payer_name,
-                    ),
-                )
+                        self.camt_entry(
+                            f"R{pid}",
+                            returned,
+                            amount,
+                            "DBIT",
+                            True,
+                            "IDDT",
+                            e2e,
+                            "",
+                            f"Returned direct debit: {reason}",
+                            self.payer_name,
+                            reason,
+                        ),
+                    )
                 self.payment(
                     rng,
                     account_id,
@@ -758,6 +794,33 @@ class Generator:
                     returned + dt.timedelta(days=rng.randrange(5, 30)),
                     "bank_transfer",
                 )
+
+    def status_transaction(self, pid: str, e2e: str, amount: Decimal, due: dt.date, reason: str) -> str:
+        """One pain.002 TxInfAndSts rejecting a collection (TxSts RJCT with its reason code)."""
+        return (
+            f"<TxInfAndSts><StsId>S{pid}</StsId><OrgnlEndToEndId>{e2e}</OrgnlEndToEndId><TxSts>RJCT</TxSts>"
+            f"<StsRsnInf><Rsn><Cd>{reason}</Cd></Rsn></StsRsnInf><OrgnlTxRef><Amt>"
+            f'<InstdAmt Ccy="{self.currency}">{amount:.2f}</InstdAmt></Amt><ReqdColltnDt>{due.isoformat()}'
+            f"</ReqdColltnDt><Dbtr><Pty><Nm>{escape(self.payer_name)}</Nm></Pty></Dbtr></OrgnlTxRef></TxInfAndSts>"
+        )
+
+    def write_status_reports(self) -> None:
+        """A pain.002.001.10 per day with rejects: payments/pain002_<day>.xml."""
+        for day in sorted(self.status_reports):
+            rel = f"payments/pain002_{day.isoformat()}.xml"
+            path = self.out / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(
+                '<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><CstmrPmtStsRpt>'
+                f"<GrpHdr><MsgId>STS{day:%Y%m%d}</MsgId><CreDtTm>{day.isoformat()}T08:00:00</CreDtTm></GrpHdr>"
+                "<OrgnlGrpInfAndSts><OrgnlMsgId>M2C-DD</OrgnlMsgId><OrgnlMsgNmId>pain.008.001.08</OrgnlMsgNmId>"
+                "<GrpSts>PART</GrpSts></OrgnlGrpInfAndSts><OrgnlPmtInfAndSts><OrgnlPmtInfId>M2C-DD</OrgnlPmtInfId>\n"
+                + "\n".join(self.status_reports[day])
+                + "\n</OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>\n",
+                encoding="utf-8",
+            )
+            self.summary.files.append(rel)
 
     def reference(self, rng, account_id: str, invoice: str) -> tuple[str, str]:
         """(structured reference, remittance text) as a payer would write them."""
@@ -782,8 +845,10 @@ class Generator:
         self.pay_seq += 1
         pid = f"{paid_on:%Y%m%d}{account_id}{self.pay_seq:03d}"
         structured, text = self.reference(rng, account_id, invoice)
-        if channel == "direct_debit":
-            structured, text = invoice, f"SEPA DD {invoice}"
+        e2e = f"E2E-{pid}"
+        if channel == "direct_debit":  # as the collection file sent it (D83)
+            e2e = payment_reference(invoice) or e2e
+            structured, text = e2e, f"SEPA DD Invoice {invoice}"
         if channel in ("counter", "card"):
             self.writers.row(
                 f"payments/counter_{paid_on:%Y-%m}.csv",
@@ -794,14 +859,12 @@ class Generator:
             family = "IDDT" if channel == "direct_debit" else "RCDT"
             self.statement_entry(
                 paid_on,
-                self.camt_entry(
-                    pid, paid_on, amount, "CRDT", False, family, f"E2E-{pid}", structured, text, self.payer_name
-                ),
+                self.camt_entry(pid, paid_on, amount, "CRDT", False, family, e2e, structured, text, self.payer_name),
             )
         self.summary.payments += 1
         return pid
 
-    def camt_entry(self, ref, day, amount, direction, reversal, family, e2e, structured, text, payer) -> str:
+    def camt_entry(self, ref, day, amount, direction, reversal, family, e2e, structured, text, payer, reason="") -> str:
         remittance = ""
         if structured:
             remittance += f"<Strd><CdtrRefInf><Ref>{escape(structured)}</Ref></CdtrRefInf></Strd>"
@@ -815,7 +878,9 @@ class Generator:
             f"<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>{family}</Cd><SubFmlyCd>OTHR</SubFmlyCd></Fmly></Domn></BkTxCd>"
             f"<NtryDtls><TxDtls><Refs><EndToEndId>{e2e}</EndToEndId></Refs>"
             f"<RltdPties><Dbtr><Nm>{escape(payer)}</Nm></Dbtr></RltdPties>"
-            f"<RmtInf>{remittance}</RmtInf></TxDtls></NtryDtls></Ntry>"
+            f"<RmtInf>{remittance}</RmtInf>"
+            + (f"<RtrInf><Rsn><Cd>{reason}</Cd></Rsn></RtrInf>" if reason else "")
+            + "</TxDtls></NtryDtls></Ntry>"
         )
 
     def statement_entry(self, day: dt.date, xml: str) -> None:

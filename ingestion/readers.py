@@ -247,6 +247,7 @@ CAMT_COLUMNS = [
     "payer_name",
     "remittance_text",
     "entry_kind",
+    "return_reason_code",
 ]
 
 # Bank transaction family codes (ISO 20022 BkTxCd/Domn/Fmly) -> the contract's channel.
@@ -302,6 +303,7 @@ def camt_entry_row(entry, strip: int) -> list[str]:
         text(tx + "RltdPties/Dbtr/Nm", tx + "RltdPties/Dbtr/Pty/Nm"),
         unstructured,
         kind,
+        text(tx + "RtrInf/Rsn/Cd", tx + "RtrInf/Rsn/Prtry") if reversal else "",  # D84
     ]
 
 
@@ -351,5 +353,7 @@ def read_file(path: Path, folder: str, targets: tuple[str, ...]) -> list[Table]:
     if suffix == ".xlsx":
         return [read_xlsx(path, target)]
     if suffix == ".xml" and folder == "payments":
-        return [read_camt053(path)]
+        from ingestion.pain002 import is_pain002, read_pain002  # pain002 reuses this module's Table
+
+        return [read_pain002(path) if is_pain002(path) else read_camt053(path)]
     raise UnreadableFile(f"unsupported file type '{suffix or path.name}' in {folder}/")

@@ -176,6 +176,24 @@ INDEXES = (
 )
 
 
+def add_new_columns(conn: psycopg.Connection, spec: TableSpec) -> None:
+    """Add the contract's columns a table made before them lacks (only those: ALTER locks the table)."""
+    present = {
+        name
+        for (name,) in conn.execute(
+            "select column_name from information_schema.columns where table_schema = 'raw' and table_name = %s",
+            (spec.table,),
+        )
+    }
+    for column in spec.all_columns:
+        if column.name not in present:
+            conn.execute(
+                sql.SQL("alter table raw.{} add column {} {}").format(
+                    sql.Identifier(spec.table), sql.Identifier(column.name), sql.SQL(SQL_TYPES[column.type])
+                )
+            )
+
+
 def ensure_raw_schema(conn: psycopg.Connection) -> None:
     """Create the raw schema, its helpers and tables if missing (idempotent)."""
     with conn.transaction():
@@ -183,6 +201,7 @@ def ensure_raw_schema(conn: psycopg.Connection) -> None:
         conn.execute(HELPERS)
         for spec in SPECS.values():
             conn.execute(table_ddl(spec))
+            add_new_columns(conn, spec)
             if spec.instant:  # tables created before D59 (their rows' instants: staging reads read_at in the zone)
                 conn.execute(
                     sql.SQL("alter table raw.{} add column if not exists {} timestamptz").format(

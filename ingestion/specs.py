@@ -68,6 +68,13 @@ ACCOUNTS = TableSpec(
         Column("iban", "iban"),
         Column("opened_on", "date", required=True),
         Column("closed_on", "date"),
+        # The SEPA direct debit mandate (D81): a direct_debit account without one is billed but not collected.
+        Column(
+            "mandate_id",
+            check="length({v}) <= 35 and {v} ~ '^[A-Za-z0-9+?/:().,'' -]+$'",
+            check_reason="is not a SEPA mandate reference (1 to 35 of A-Z a-z 0-9 + ? / - : ( ) . , ' and space)",
+        ),
+        Column("mandate_signed_on", "date"),
     ),
     unique_in_file=("account_id",),
 )
@@ -177,6 +184,7 @@ PAYMENTS = TableSpec(
         Column("end_to_end_id"),
         Column("payer_name"),
         Column("remittance_text"),
+        Column("return_reason_code"),  # ISO 20022 return/reject reason of a reversal (RtrInf, pain.002; D84)
         Column(
             "entry_kind",
             "enum",

@@ -73,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, default=None, help="folder for <period>/ (default: $M2C_HOME/exports)")
     export.set_defaults(handler=cmd_export)
 
+    collect = commands.add_parser("collect", help="write a billed period's SEPA direct debit file (pain.008)")
+    collect.add_argument("--period", required=True, type=period_arg)
+    collect.add_argument("--out", type=Path, default=None, help="folder for <period>/collections/ (default: exports)")
+    collect.set_defaults(handler=cmd_collect)
+
     demo = commands.add_parser("demo", help="generate a sample utility and run the whole pipeline on it")
     add_sample_options(demo)
     demo.set_defaults(handler=cmd_demo)
@@ -288,6 +293,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     print("control totals:")
     for label, value in result.control_totals.items():
         print(f"  {label:<40}{value:>18,}")
+    return 0
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from exports.direct_debit import CollectionError, collect_period
+
+    try:
+        result = collect_period(args.period, out_dir=args.out)
+    except CollectionError as exc:
+        print(f"m2c: {exc}", file=sys.stderr)
+        return 1
+    where = result.path or "no file: nothing to collect"
+    print(f"{args.period}: {len(result.collections)} direct debits, {result.total:,} EUR -> {where}")
+    if result.skipped:
+        print(f"not collected ({len(result.skipped)}):")
+        for account_id, invoice_id, reason in result.skipped[:20]:
+            print(f"  {account_id:<14}{invoice_id:<24}{reason}")
+        if len(result.skipped) > 20:
+            print(f"  ... and {len(result.skipped) - 20} more")
     return 0
 
 

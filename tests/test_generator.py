@@ -190,3 +190,21 @@ def test_files_parse_back_per_the_contract(sample: Path, conn: psycopg.Connectio
         )
         > 0
     )
+    # SEPA direct debit (D81-D85): mandates on (nearly) every direct-debit account, collections booked
+    # under the invoice's RF reference, and returns with reason codes, as camt RvslInd and as pain.002.
+    assert one("select count(*) from raw.accounts where mandate_id is not null and mandate_signed_on is not null") > 0
+    assert one(
+        "select count(*) from raw.accounts where payment_method = 'direct_debit' and mandate_id is null"
+    ) < 0.05 * one("select count(*) from raw.accounts where payment_method = 'direct_debit'")
+    assert (
+        one(
+            """select count(*) from raw.payments
+               where channel = 'direct_debit' and entry_kind = 'credit' and end_to_end_id ~ '^RF[0-9]{2}INV'"""
+        )
+        > 0
+    )
+    returns = conn.execute(
+        """select payment_id like 'RJCT-%', count(*) from raw.payments
+           where entry_kind = 'reversal' and return_reason_code is not null group by 1 order by 1"""
+    ).fetchall()
+    assert [from_pain002 for from_pain002, count in returns if count > 0] == [False, True]

@@ -14,7 +14,7 @@ if not search:
     st.info("Type an account id (A0000001) or part of a customer's name.")
     st.stop()
 matches = data.query(
-    """select account_id, customer_name, customer_class, district, billing_account_id
+    """select account_id, customer_name, customer_class, district, billing_account_id, payment_method, mandate_id
        from marts.dim_accounts where account_id ilike :pattern or customer_name ilike :pattern
        order by account_id limit 50""",
     {"pattern": f"%{search}%"},
@@ -29,6 +29,11 @@ billing_id = account["billing_account_id"]
 st.caption(
     f"{account['customer_class']} · district {account['district']}"
     + (f" · billed on {billing_id}'s invoice" if billing_id != account_id else "")
+    + (
+        f" · direct debit, mandate {account['mandate_id'] or 'missing: not collected'}"
+        if account["payment_method"] == "direct_debit"
+        else ""
+    )
 )
 
 movements = data.query(
@@ -63,6 +68,19 @@ with right:
         {"account": billing_id},
     )
     st.dataframe(payments, hide_index=True, width="stretch")
+    # Returned or rejected direct debits (D84): a reversal names the collection it undoes, not the account.
+    returns = data.query(
+        """select r.paid_on as returned_on, c.invoice_id, r.amount, r.currency, r.return_reason_code,
+                  r.return_reason, r.payment_id
+           from marts.fct_payments as r
+           join marts.fct_payments as c on c.payment_id = r.reversed_payment_id and c.entry_kind = 'credit'
+           where c.account_id = :account and r.return_reason_code is not null
+           order by r.paid_on desc""",
+        {"account": billing_id},
+    )
+    if not returns.empty:
+        st.markdown("**Returned direct debits**")
+        st.dataframe(returns, hide_index=True, width="stretch")
 
 with st.expander("Invoice lines"):
     invoice_id = st.selectbox("Invoice", invoices["invoice_id"].tolist(), key="account_invoice")

@@ -16,6 +16,8 @@ renamed as (
         iban,
         opened_on,
         closed_on,
+        mandate_id,
+        mandate_signed_on,
         _file_id as source_file_id,
         _row_no as source_row_no,
         _loaded_at as loaded_at

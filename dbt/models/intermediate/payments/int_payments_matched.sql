@@ -3,7 +3,9 @@
     names (billing-rules.md section 6): an invoice number resolves to its invoice's account, else the
     reference is an account id. References are compared without case, spaces or punctuation, and
     after dropping a leading word such as "Account", "Acc", "Customer no." or "Invoice no.".
-    A reversal is linked to the payment it returns (by payment id or end-to-end id).
+    A reversal is linked to the payment it returns (by payment id or end-to-end id) and keeps the
+    bank's return reason code (D84). A direct debit credit is matched by its end-to-end id, which is
+    the invoice's payment reference the collection file sent (D83).
 -#}
 with
 
@@ -37,7 +39,19 @@ keyed as (
     select
         *,
         regexp_replace(
-            regexp_replace(upper(coalesce(reference, '')), '[^A-Z0-9]', '', 'g'),
+            -- an invoice's own ISO 11649 reference (fct_invoices.payment_reference, D80) names its invoice
+            regexp_replace(
+                regexp_replace(
+                    -- a direct debit collection comes back under our own end-to-end id, its RF reference (D83)
+                    upper(coalesce(
+                        case when channel = 'direct_debit' and end_to_end_id ~ '^RF\d\dINV' then end_to_end_id end,
+                        reference,
+                        ''
+                    )),
+                    '[^A-Z0-9]', '', 'g'
+                ),
+                '^RF\d\d(INV\d{6})', '\1'
+            ),
             '^(INVOICENUMBER|INVOICENO|INVOICENR|INVOICE|ACCOUNTNUMBER|ACCOUNTNO|ACCOUNTNR|ACCOUNT|ACCTNO|ACCT'
             || '|ACCNO|ACC|CUSTOMERNUMBER|CUSTOMERNO|CUSTOMERNR|CUSTOMER|CUSTNO|CUST|REFERENCE|REF|NO|NR)',
             ''
@@ -116,6 +130,7 @@ final as (
         case when matched.entry_kind = 'credit' then matched.match_method end as match_method,
         matched.reversal_of,
         reversed.reversed_payment_id,
+        case when matched.entry_kind = 'reversal' then matched.return_reason_code end as return_reason_code,
         matched.source_file_id,
         matched.source_row_no
     from matched

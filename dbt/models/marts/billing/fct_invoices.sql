@@ -2,6 +2,7 @@
     The period's invoices: each with its decisions (int_invoices) and, on an issued invoice, the late
     payment charges the bill run adds as lines of it (int_late_charge_lines, D66): part of its total
     and its line count. Bill review and the small-bill threshold judged the invoice without them (D67).
+    Each carries its ISO 11649 payment reference (RF…), derived from the invoice number (D80).
 -#}
 with
 
@@ -41,7 +42,8 @@ final as (
         invoices.line_count + coalesce(late_charges.line_count, 0) as line_count,
         invoices.has_estimated_lines,
         invoices.status,
-        invoices.review_reason
+        invoices.review_reason,
+        {{ iso11649_reference(invoice_creditor_reference('invoices.invoice_id')) }} as payment_reference
     from invoices
     left join late_charges
         on invoices.invoice_id = late_charges.invoice_id

@@ -1,4 +1,8 @@
-{#- Each account with an open balance at the period end and its dunning stage (oldest overdue item). -#}
+{#-
+    Each account with an open balance at the period end and its dunning stage (oldest overdue item),
+    with its latest returned or rejected direct debit and the bank's reason (D84): this period's
+    return, else the one the account's previous row carried.
+-#}
 with
 
 open_items as (
@@ -8,6 +12,15 @@ open_items as (
 
 write_off_decisions as (
     select * from {{ ref('stg_review__write_off_decisions') }}
+),
+
+returns as (
+    select * from {{ ref('int_direct_debit_returns') }}
+    where period = {{ period() }}
+),
+
+previous_stages as (
+    {{ previous_periods_of_this() }}
 ),
 
 billing_accounts as (
@@ -40,6 +53,34 @@ accounts as (
     group by account_id, currency
 ),
 
+latest_returns as (
+    select distinct on (account_id)
+        account_id,
+        returned_on,
+        return_reason_code,
+        return_reason
+    from (
+        select
+            account_id,
+            returned_on,
+            return_reason_code,
+            return_reason,
+            payment_id as tie_breaker
+        from returns
+        where account_id is not null
+        union all
+        select
+            account_id,
+            last_returned_on,
+            last_return_reason_code,
+            last_return_reason,
+            '' as tie_breaker
+        from previous_stages
+        where last_return_reason_code is not null
+    ) as known_returns
+    order by account_id asc, returned_on desc, tie_breaker desc
+),
+
 final as (
     select
         {{ period() }} as period,
@@ -52,10 +93,15 @@ final as (
         accounts.days_past_due,
         {{ dunning_stage('accounts.days_past_due') }} as dunning_stage,
         decisions.decision as write_off_decision,
-        decisions.reviewer as write_off_decided_by
+        decisions.reviewer as write_off_decided_by,
+        latest_returns.returned_on as last_returned_on,
+        latest_returns.return_reason_code as last_return_reason_code,
+        latest_returns.return_reason as last_return_reason
     from accounts
     left join decisions
         on accounts.account_id = decisions.account_id
+    left join latest_returns
+        on accounts.account_id = latest_returns.account_id
     where {{ period_is_open() }}
 )
 

@@ -10,6 +10,11 @@ receivables as (
     where period = {{ period() }}
 ),
 
+returns as (
+    select * from {{ ref('int_direct_debit_returns') }}
+    where period = {{ period() }}
+),
+
 allocated as (
     select
         payment_id,
@@ -47,10 +52,14 @@ final as (
             else 'partly_credit'
         end as status,
         payments.source_file_id,
-        payments.source_row_no
+        payments.source_row_no,
+        payments.return_reason_code,
+        returns.return_reason
     from payments
     left join allocated
         on payments.payment_id = allocated.payment_id
+    left join returns
+        on payments.payment_id = returns.payment_id
     where {{ period_is_open() }}
 )
 

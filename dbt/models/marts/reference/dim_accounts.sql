@@ -17,6 +17,8 @@ final as (
         iban,
         opened_on,
         closed_on,
+        mandate_id,
+        mandate_signed_on,
         source_file_id,
         source_row_no
     from accounts
