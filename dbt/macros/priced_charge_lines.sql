@@ -2,7 +2,8 @@
     Charge lines of billed parts (billing-rules.md section 4): one energy line per block used, the
     basic charge of the block that contains the part's units, the fixed charge, and a minimum-charge
     top-up. Block bounds and the fixed, basic and minimum charges are scaled by part_days /
-    days_in_month; every line is rounded to the currency's minor unit.
+    days_in_month; every line is rounded to the currency's minor unit, half-up or down as the version's
+    rounding_mode says (section 9).
     `parts` has the columns of int_usage_parts (contract_id not null); `tariffs` and `blocks` those of
     int_tariffs_current and int_tariff_blocks_current. A part is one service point, contract and
     tariff version and month (part_from), plus `part_key_columns` (carried onto the lines: a rebill's corrected period).
@@ -25,7 +26,8 @@
             {{ tariffs }}.currency,
             {{ tariffs }}.currency_decimals,
             {{ tariffs }}.vat_rate,
-            {{ tariffs }}.levy_rate
+            {{ tariffs }}.levy_rate,
+            {{ tariffs }}.rounding_mode
         from {{ parts }}
         inner join {{ tariffs }}
             on
@@ -68,7 +70,7 @@
             'energy' as line_type,
             units_in_block as quantity,
             unit_price as line_unit_price,
-            {{ round_money('units_in_block * unit_price', 'currency_decimals') }} as amount
+            {{ round_money('units_in_block * unit_price', 'currency_decimals', 'rounding_mode') }} as amount
         from block_units
         where units_in_block > 0
     ),
@@ -80,7 +82,7 @@
             'basic' as line_type,
             scale_factor as quantity,
             basic_charge as line_unit_price,
-            {{ round_money('basic_charge * scale_factor', 'currency_decimals') }} as amount
+            {{ round_money('basic_charge * scale_factor', 'currency_decimals', 'rounding_mode') }} as amount
         from part_blocks
         order by
             {%- for column in part_key %}
@@ -97,7 +99,7 @@
             'fixed' as line_type,
             scale_factor as quantity,
             fixed_charge as line_unit_price,
-            {{ round_money('fixed_charge * scale_factor', 'currency_decimals') }} as amount
+            {{ round_money('fixed_charge * scale_factor', 'currency_decimals', 'rounding_mode') }} as amount
         from priced_parts
         where fixed_charge > 0
     ),
@@ -153,7 +155,8 @@
                 priced_parts.*,
                 coalesce(line_subtotals.subtotal, 0) as subtotal,
                 {{ round_money(
-                    'priced_parts.minimum_charge * priced_parts.scale_factor', 'priced_parts.currency_decimals'
+                    'priced_parts.minimum_charge * priced_parts.scale_factor', 'priced_parts.currency_decimals',
+                    'priced_parts.rounding_mode'
                 ) }} as scaled_minimum
             from priced_parts
             left join line_subtotals
