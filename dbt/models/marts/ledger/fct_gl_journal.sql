@@ -21,6 +21,11 @@ chart as (
 
 -- A tariff charge (section 9) posts to the policy's gl_accounts.charges.<charge_code> if it names one
 -- (funds and taxes collected for others: a liability), else to the service's revenue like a rider.
+period_invoice_lines as (
+    select * from {{ ref('fct_invoice_lines') }}
+    where period = {{ period() }} and line_type <> 'late_charge'
+),
+
 invoice_lines as (
     select
         lines.*,
@@ -29,10 +34,9 @@ invoice_lines as (
             when 'levy' then 'levy_payable'
             else coalesce(charge_accounts.account_key, 'revenue.' || lines.service)
         end as account_key
-    from {{ ref('fct_invoice_lines') }} as lines
+    from period_invoice_lines as lines
     left join chart as charge_accounts
         on 'charges.' || lines.charge_code = charge_accounts.account_key
-    where lines.period = {{ period() }} and lines.line_type <> 'late_charge'
 ),
 
 payments as (
