@@ -2,7 +2,8 @@
     Charge lines of billed parts (billing-rules.md section 4): one energy line per block used, the
     basic charge of the block that contains the part's units, the fixed charge, and a minimum-charge
     top-up. Block bounds and the fixed, basic and minimum charges are scaled by part_days /
-    days_in_month; every line is rounded to the currency's minor unit, half-up or down as the version's
+    days_in_month, after a household's extra residents raised them (macro household_bound, section 9);
+    every line is rounded to the currency's minor unit, half-up or down as the version's
     rounding_mode says (section 9).
     `parts` has the columns of int_usage_parts (contract_id not null); `tariffs` and `blocks` those of
     int_tariffs_current and int_tariff_blocks_current. A part is one service point, contract and
@@ -27,7 +28,8 @@
             {{ tariffs }}.currency_decimals,
             {{ tariffs }}.vat_rate,
             {{ tariffs }}.levy_rate,
-            {{ tariffs }}.rounding_mode
+            {{ tariffs }}.rounding_mode,
+            {{ tariffs }}.persons_included
         from {{ parts }}
         inner join {{ tariffs }}
             on
@@ -41,8 +43,10 @@
             {{ blocks }}.block_no,
             {{ blocks }}.unit_price,
             {{ blocks }}.basic_charge,
-            {{ blocks }}.from_units * priced_parts.scale_factor as scaled_from,
-            {{ blocks }}.to_units * priced_parts.scale_factor as scaled_to
+            {{ household_bound(blocks ~ '.from_units', blocks ~ '.bound_per_extra_person') }}
+            * priced_parts.scale_factor as scaled_from,
+            {{ household_bound(blocks ~ '.to_units', blocks ~ '.bound_per_extra_person') }}
+            * priced_parts.scale_factor as scaled_to
         from priced_parts
         inner join {{ blocks }}
             on
