@@ -8,8 +8,11 @@
     `parts` has the columns of int_usage_parts (contract_id not null); `tariffs` and `blocks` those of
     int_tariffs_current and int_tariff_blocks_current. A part is one service point, contract and
     tariff version and month (part_from), plus `part_key_columns` (carried onto the lines: a rebill's corrected period).
+    `cumulative` names a column of `parts`: the year's units before the part on an annual-tier version
+    (null otherwise); its blocks then price the slice between that and it plus the part's units, with
+    bounds not scaled by days (section 9). Without it, the SQL is the monthly pricing alone.
 -#}
-{% macro priced_charge_lines(parts, tariffs, blocks, part_key_columns=[]) -%}
+{% macro priced_charge_lines(parts, tariffs, blocks, part_key_columns=[], cumulative=none) -%}
     {%- set part_key = ['service_point_id', 'contract_id', 'tariff_effective_from', 'part_from'] + part_key_columns -%}
     {%- set part_columns -%}
         service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, service, unit,
@@ -17,6 +20,16 @@
         {%- for column in part_key_columns %} {{ column }},{% endfor %}
         minimum_charge, currency, currency_decimals, vat_rate, levy_rate
     {%- endset -%}
+    {%- set bound_scale = 'case when priced_parts.' ~ cumulative ~ ' is null then priced_parts.scale_factor else 1 end'
+        if cumulative else 'priced_parts.scale_factor' -%}
+    {#- A block's units of the units up to Q: min(max(Q - from, 0), to - from). -#}
+    {%- set units_up_to -%}
+        least(
+                greatest(Q - part_blocks.scaled_from, 0),
+                coalesce(part_blocks.scaled_to - part_blocks.scaled_from, greatest(Q - part_blocks.scaled_from, 0))
+            )
+    {%- endset -%}
+    {%- set before = 'coalesce(part_blocks.' ~ cumulative ~ ', 0)' if cumulative else none -%}
     with
 
     priced_parts as (
@@ -44,9 +57,9 @@
             {{ blocks }}.unit_price,
             {{ blocks }}.basic_charge,
             {{ household_bound(blocks ~ '.from_units', blocks ~ '.bound_per_extra_person') }}
-            * priced_parts.scale_factor as scaled_from,
+            * {{ bound_scale }} as scaled_from,
             {{ household_bound(blocks ~ '.to_units', blocks ~ '.bound_per_extra_person') }}
-            * priced_parts.scale_factor as scaled_to
+            * {{ bound_scale }} as scaled_to
         from priced_parts
         inner join {{ blocks }}
             on
@@ -58,13 +71,12 @@
     block_units as (
         select
             part_blocks.*,
-            least(
-                greatest(part_blocks.units - part_blocks.scaled_from, 0),
-                coalesce(
-                    part_blocks.scaled_to - part_blocks.scaled_from,
-                    greatest(part_blocks.units - part_blocks.scaled_from, 0)
-                )
-            ) as units_in_block
+            {% if cumulative -%}
+            {{ units_up_to.replace('Q', before ~ ' + part_blocks.units') }}
+            - {{ units_up_to.replace('Q', before) }} as units_in_block
+            {%- else -%}
+            {{ units_up_to.replace('Q', 'part_blocks.units') }} as units_in_block
+            {%- endif %}
         from part_blocks
     ),
 
