@@ -19,7 +19,10 @@ parts as (
     where
         period = {{ period() }} and contract_id is not null
         and (tariff_code, tariff_effective_from) in (
-            select annual_versions.tariff_code, annual_versions.effective_from from annual_versions
+            select
+                annual_versions.tariff_code,
+                annual_versions.effective_from
+            from annual_versions
         )
 ),
 

@@ -19,7 +19,10 @@ parts as (
     select * from {{ ref('int_usage_parts') }}
     where
         period = {{ period() }} and contract_id is not null
-        and (tariff_code, tariff_effective_from) in (select charges.tariff_code, charges.effective_from from charges)
+        and (tariff_code, tariff_effective_from) in (select
+            charges.tariff_code,
+            charges.effective_from
+        from charges)
 ),
 
 tariffs as (

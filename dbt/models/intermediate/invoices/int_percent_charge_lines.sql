@@ -23,7 +23,10 @@ billed_lines as (
     where
         period = {{ period() }}
         and (tariff_code, tariff_effective_from) in (
-            select percent_charges.tariff_code, percent_charges.effective_from from percent_charges
+            select
+                percent_charges.tariff_code,
+                percent_charges.effective_from
+            from percent_charges
         )
 ),
 

@@ -41,11 +41,26 @@ rounded_invoices as (
 ),
 
 period_lines as (
-    select billing_account_id, amount, currency, currency_decimals from billed_lines
+    select
+        billing_account_id,
+        amount,
+        currency,
+        currency_decimals
+    from billed_lines
     union all
-    select billing_account_id, amount, currency, currency_decimals from percent_charge_lines
+    select
+        billing_account_id,
+        amount,
+        currency,
+        currency_decimals
+    from percent_charge_lines
     union all
-    select billing_account_id, amount, currency, currency_decimals from tax_lines
+    select
+        billing_account_id,
+        amount,
+        currency,
+        currency_decimals
+    from tax_lines
 ),
 
 invoice_totals as (

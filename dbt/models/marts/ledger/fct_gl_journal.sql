@@ -28,15 +28,15 @@ period_invoice_lines as (
 
 invoice_lines as (
     select
-        lines.*,
-        case lines.line_type
+        charged_lines.*,
+        case charged_lines.line_type
             when 'vat' then 'vat_payable'
             when 'levy' then 'levy_payable'
-            else coalesce(charge_accounts.account_key, 'revenue.' || lines.service)
+            else coalesce(charge_accounts.account_key, 'revenue.' || charged_lines.service)
         end as account_key
-    from period_invoice_lines as lines
+    from period_invoice_lines as charged_lines
     left join chart as charge_accounts
-        on 'charges.' || lines.charge_code = charge_accounts.account_key
+        on 'charges.' || charged_lines.charge_code = charge_accounts.account_key
 ),
 
 payments as (
