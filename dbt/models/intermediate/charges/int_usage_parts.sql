@@ -7,7 +7,7 @@
     period's interval add up with that month's own invoice to exactly one month (D70), and its
     season is its own month's. Computed by intersecting date ranges, not per day. Days no contract
     (or no tariff version) covers form a part with contract_id null per month: not billed, flagged
-    ORPHAN.
+    ORPHAN. Unmetered service points billed by norm add their parts from int_norm_usage.
 -#}
 {%- set part_columns -%}
     service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, service, unit,
@@ -162,10 +162,18 @@ orphan_parts as (
         and meter_months.service_point_id not in (select master_points.service_point_id from master_points)
 ),
 
+-- Unmetered service points billed by norm (section 9): parts of their own, meter_ids 'norm'.
+norm_parts as (
+    select * from {{ ref('int_norm_usage') }}
+    where period = {{ period() }}
+),
+
 all_parts as (
     select {{ part_columns }} from contract_parts
     union all
     select {{ part_columns }} from orphan_parts
+    union all
+    select {{ part_columns }} from norm_parts
 ),
 
 final as (
