@@ -21,7 +21,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from ingestion.dialects import DELIMITER_NAMES, Rejected
-from ingestion.readers import Table, UnreadableFile, read_file
+from ingestion.readers import TARIFF_CSV_WORDS, Table, UnreadableFile, read_file
 from ingestion.schema import (
     INSTANT,
     WALL,
@@ -68,13 +68,23 @@ def file_digest(path: Path) -> tuple[str, int]:
 
 
 def landed_files(landing: Path, folders: Iterable[str] | None = None) -> list[tuple[str, Path]]:
-    """(folder, path) of every file in the known sub-folders, in a stable order (folder, name)."""
+    """(folder, path) of every file in the known sub-folders, in a stable order (folder, load_order, name)."""
     found = []
     for folder in folders or FOLDERS:
         directory = landing / folder
         if directory.is_dir():
-            found += [(folder, p) for p in sorted(directory.iterdir()) if p.is_file() and not p.name.startswith(".")]
+            files = sorted(p for p in directory.iterdir() if p.is_file() and not p.name.startswith("."))
+            found += [(folder, p) for p in sorted(files, key=load_order(folder))]
     return found
+
+
+def load_order(folder: str):
+    """Sort key of a folder's files: by name, but tariff versions before the blocks and charges that
+    refer to them (a charge of a version no file has landed is rejected, D89)."""
+    if folder != "tariffs":
+        return lambda path: 0
+    words = [word for _target, word in TARIFF_CSV_WORDS]
+    return lambda path: next((i for i, word in enumerate(words) if word in path.stem.lower()), len(words))
 
 
 def ingest_landing(
@@ -243,6 +253,30 @@ def _named(header: list[str], row: list[str]) -> dict[str, str]:
     return named | {f"_field_{i + 1}": v for i, v in enumerate(row[width:], width)}
 
 
+def known_key_reason(spec: TableSpec) -> sql.Composable:
+    """A CASE rejecting a row whose key (spec.known_in) is in no row of the table it refers to (D89).
+
+    Keys compare as the contract's text (ISO dates), so a malformed key is rejected for its type only.
+    """
+    assert spec.known_in is not None
+    table, columns, words = spec.known_in
+    values = [value_expr(spec.column(c)) for c in columns]
+    matches = sql.SQL(" and ").join(
+        sql.SQL("k.{}::text = {}").format(sql.Identifier(c), v) for c, v in zip(columns, values, strict=True)
+    )
+    shown = sql.SQL(" || ' ' || ").join(sql.SQL("coalesce({}, '')").format(v) for v in values)
+    return sql.SQL(
+        "case when {present} and not exists (select 1 from raw.{table} k where {matches})"
+        " then format('%s %s', {shown}, {words}) end"
+    ).format(
+        present=sql.SQL(" and ").join(sql.SQL("{} is not null").format(v) for v in values),
+        table=sql.Identifier(table),
+        matches=matches,
+        shown=shown,
+        words=sql.Literal(words),
+    )
+
+
 def _validate_and_insert(
     spec: TableSpec, file_id: int, extras: list[str], timezone_name: str, folder: str, name: str
 ) -> sql.Composed:
@@ -263,6 +297,8 @@ def _validate_and_insert(
                 " then format('duplicate %s: the same as row %s', {}, l._first_row) end"
             ).format(key_names)
         )
+    if spec.known_in:
+        reasons.append(known_key_reason(spec))
     if spec.unique_across_files:
         key = spec.unique_in_file[0]
         reasons.append(

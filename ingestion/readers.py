@@ -229,10 +229,13 @@ def read_tariff_workbook(path: Path) -> list[Table]:
             f"(found: {', '.join(ws.title for ws in workbook.worksheets)})"
         )
     mac = workbook.epoch.year == 1904
-    return [
+    tables = [
         _sheet_table(names["versions"], "tariff_versions", mac),
         _sheet_table(names["blocks"], "tariff_blocks", mac),
     ]
+    if "charges" in names:  # optional (billing-rules section 9)
+        tables.append(_sheet_table(names["charges"], "tariff_charges", mac))
+    return tables
 
 
 CAMT_COLUMNS = [
@@ -335,6 +338,10 @@ def read_camt053(path: Path) -> Table:
     return Table("payments", list(CAMT_COLUMNS), rows(), first_row_no=1)  # entries count from 1
 
 
+# A tariff CSV's sheet, by a word of its file name; versions first (ingestion.loader.landed_files).
+TARIFF_CSV_WORDS = (("tariff_versions", "version"), ("tariff_blocks", "block"), ("tariff_charges", "charge"))
+
+
 def read_file(path: Path, folder: str, targets: tuple[str, ...]) -> list[Table]:
     """Dispatch on folder and extension; raise UnreadableFile for unsupported or unreadable files."""
     suffix = path.suffix.lower()
@@ -343,10 +350,10 @@ def read_file(path: Path, folder: str, targets: tuple[str, ...]) -> list[Table]:
             return read_tariff_workbook(path)
         if suffix == ".csv":
             stem = path.stem.lower()
-            for target, word in (("tariff_versions", "version"), ("tariff_blocks", "block")):
+            for target, word in TARIFF_CSV_WORDS:
                 if word in stem:
                     return [read_csv(path, target)]
-            raise UnreadableFile("a tariff CSV must be named for its sheet: versions*.csv or blocks*.csv")
+            raise UnreadableFile("a tariff CSV must be named for its sheet: versions*.csv, blocks*.csv or charges*.csv")
     target = targets[0]
     if suffix == ".csv":
         return [read_csv(path, target)]

@@ -208,8 +208,24 @@ def ensure_raw_schema(conn: psycopg.Connection) -> None:
                         sql.Identifier(spec.table), sql.Identifier(spec.instant.stored_as)
                     )
                 )
+        add_missing_columns(conn)
         for ddl in INDEXES:
             conn.execute(ddl)
+
+
+def add_missing_columns(conn: psycopg.Connection) -> None:
+    """Add the contract columns a raw table created by an earlier version lacks (e.g. issue 17's)."""
+    present = set(
+        conn.execute("select table_name, column_name from information_schema.columns where table_schema = 'raw'")
+    )
+    for spec in SPECS.values():
+        for col in spec.all_columns:
+            if (spec.table, col.name) not in present:
+                conn.execute(
+                    sql.SQL("alter table raw.{} add column {} {}").format(
+                        sql.Identifier(spec.table), sql.Identifier(col.name), sql.SQL(SQL_TYPES[col.type])
+                    )
+                )
 
 
 def value_expr(col: Column) -> sql.Composable:
@@ -282,10 +298,11 @@ def reason_expr(col: Column, timezone: str) -> sql.Composable:
         )
     if col.type == "enum":
         allowed = sql.SQL(", ").join(sql.Literal(value.lower()) for value in col.values)
+        described = col.values_name or "one of: " + ", ".join(col.values)
         branches.append(
             sql.SQL(
-                "when {} is not null and lower({}) not in ({}) then format('%s \"%s\" is not one of: %s', {}, {}, {})"
-            ).format(v, v, allowed, name, shown, sql.Literal(", ".join(col.values)))
+                "when {} is not null and lower({}) not in ({}) then format('%s \"%s\" is not %s', {}, {}, {})"
+            ).format(v, v, allowed, name, shown, sql.Literal(described))
         )
     if col.check:
         typed = cast_expr(col, timezone)

@@ -9,7 +9,9 @@ from core import vocabularies
 CUSTOMER_CLASSES = ("residential", "commercial", "industrial", "public", "agricultural")
 SERVICES = ("electricity", "water", "heat", "gas")
 UNITS = ("kWh", "m3", "GJ", "Gcal")
+ROUNDING_MODES = ("half_up", "down")
 CURRENCIES = tuple(vocabularies.currency_minor_units())
+CURRENCY_VALUES = "an ISO 4217 currency code in use (e.g. EUR, KRW, CNY, RUB)"
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class Column:
     default: str | None = None
     check: str | None = None  # SQL predicate on the typed value, e.g. "{v} >= 0"
     check_reason: str | None = None  # what the check demands, e.g. "must be ≥ 0"
+    values_name: str | None = None  # an enum too long to list in a reason: what its values are
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,8 @@ class TableSpec:
     unique_across_files: bool = False  # the key may also not repeat a row already loaded
     extra_raw_columns: tuple[Column, ...] = field(default=())  # filled by a reader, not by people
     instant: InstantOf | None = None  # a timestamp whose instant is kept too (D59)
+    # (raw table, key columns, reason): a row whose key is in no row of that table is rejected (D89)
+    known_in: tuple[str, tuple[str, ...], str] | None = None
 
     @property
     def all_columns(self) -> tuple[Column, ...]:
@@ -89,6 +94,7 @@ SERVICE_POINTS = TableSpec(
         Column("building_id"),
         Column("master_service_point_id"),
         Column("floor_area_m2", "decimal", check="{v} > 0", check_reason="must be > 0"),
+        Column("residents", "int", check="{v} >= 0", check_reason="must be ≥ 0"),
     ),
     unique_in_file=("service_point_id",),
 )
@@ -134,7 +140,14 @@ TARIFF_VERSIONS = TableSpec(
         Column("minimum_charge", "decimal", default="0", check="{v} >= 0", check_reason="must be ≥ 0"),
         Column("vat_rate", "decimal", default="0", check="{v} between 0 and 1", check_reason="must be 0 to 1"),
         Column("levy_rate", "decimal", default="0", check="{v} between 0 and 1", check_reason="must be 0 to 1"),
-        Column("currency", "enum", required=True, values=CURRENCIES),
+        Column("currency", "enum", required=True, values=CURRENCIES, values_name=CURRENCY_VALUES),
+        # Tariff components (billing-rules section 9)
+        Column("rounding", "enum", default="half_up", values=ROUNDING_MODES),
+        Column("total_rounding_unit", "decimal", check="{v} > 0", check_reason="must be > 0"),
+        Column("block_basis", "enum", default="month", values=("month", "year")),
+        Column("persons_included", "int", check="{v} >= 0", check_reason="must be ≥ 0"),
+        Column("norm_basis", "enum", values=("resident", "area")),
+        Column("norm_units", "decimal", check="{v} >= 0", check_reason="must be ≥ 0"),
     ),
     unique_in_file=("tariff_code", "effective_from"),
 )
@@ -150,8 +163,28 @@ TARIFF_BLOCKS = TableSpec(
         Column("to_units", "decimal", check="{v} > 0", check_reason="must be > 0"),
         Column("unit_price", "decimal", required=True, check="{v} >= 0", check_reason="must be ≥ 0"),
         Column("basic_charge", "decimal", check="{v} >= 0", check_reason="must be ≥ 0"),
+        Column("bound_per_extra_person", "decimal", check="{v} >= 0", check_reason="must be ≥ 0"),
     ),
     unique_in_file=("tariff_code", "effective_from", "season", "block_no"),
+)
+
+TARIFF_CHARGES = TableSpec(
+    "tariff_charges",
+    (
+        Column("tariff_code", required=True),
+        Column("effective_from", "date", required=True),
+        Column("charge_code", required=True),
+        Column("description", required=True),
+        Column("basis", "enum", required=True, values=("units", "month", "percent")),
+        Column("rate", "decimal", required=True, check="{v} >= 0", check_reason="must be ≥ 0"),
+        Column("units_factor", "decimal", default="1", check="{v} > 0", check_reason="must be > 0"),
+        Column("vat", "enum", default="true", values=("true", "false")),
+        Column("rounding", "enum", values=ROUNDING_MODES),
+        Column("rounding_unit", "decimal", check="{v} > 0", check_reason="must be > 0"),
+    ),
+    unique_in_file=("tariff_code", "effective_from", "charge_code"),
+    # A charge prices a version: one no file has landed is rejected (the workbook's or an earlier file's).
+    known_in=("tariff_versions", ("tariff_code", "effective_from"), "is not a tariff version (versions sheet)"),
 )
 
 _READING_COLUMNS = (
@@ -173,7 +206,7 @@ PAYMENTS = TableSpec(
         Column("payment_id", required=True),
         Column("paid_at", "date", required=True),
         Column("amount", "decimal", required=True, check="{v} > 0", check_reason="must be > 0"),
-        Column("currency", "enum", values=CURRENCIES),
+        Column("currency", "enum", values=CURRENCIES, values_name=CURRENCY_VALUES),
         Column("channel", "enum", values=("bank_transfer", "direct_debit", "counter", "card")),
         Column("reference"),
         Column("reversal_of"),
@@ -204,6 +237,7 @@ SPECS = {
         CONTRACTS,
         TARIFF_VERSIONS,
         TARIFF_BLOCKS,
+        TARIFF_CHARGES,
         READINGS,
         INTERVAL_READINGS,
         PAYMENTS,
@@ -216,7 +250,7 @@ FOLDERS: dict[str, tuple[str, ...]] = {
     "service_points": ("service_points",),
     "meters": ("meters",),
     "contracts": ("contracts",),
-    "tariffs": ("tariff_versions", "tariff_blocks"),
+    "tariffs": ("tariff_versions", "tariff_blocks", "tariff_charges"),
     "readings": ("readings",),
     "readings/interval": ("interval_readings",),
     "readings/amr": ("readings",),

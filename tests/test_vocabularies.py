@@ -7,16 +7,27 @@ import re
 import yaml
 
 from core import settings, vocabularies
+from devtools import currencies
 from exports import period, sheets, workbook
 from ingestion import specs
 
 
 def test_currencies_and_their_minor_units_come_from_the_seed() -> None:
+    """The seed is ISO 4217's list (D88): KRW and JPY whole, HUF 2 decimals as ISO has it, BHD 3."""
     minor_units = vocabularies.currency_minor_units()
-    assert minor_units["EUR"] == 2 and minor_units["KRW"] == 0 and minor_units["HUF"] == 0
+    assert minor_units["EUR"] == 2 and minor_units["KRW"] == 0 and minor_units["HUF"] == 2
+    assert minor_units["CNY"] == 2 and minor_units["RUB"] == 2 and minor_units["BHD"] == 3
+    assert "XXX" not in minor_units and "XAU" not in minor_units  # no minor unit: not billable money
     assert tuple(minor_units) == specs.CURRENCIES
-    assert set(workbook.NO_DECIMALS) == {"KRW", "HUF"}
+    assert {"KRW", "JPY", "CLP"} <= set(workbook.NO_DECIMALS) and "EUR" not in workbook.NO_DECIMALS
     assert "when 'KRW' then 0" in period.DECIMALS and "when 'EUR' then 2" in period.DECIMALS
+
+
+def test_the_currency_seed_is_the_iso_4217_package_list() -> None:
+    """dbt/seeds/currencies.csv is what devtools/currencies.py writes from the iso-4217 package."""
+    seed = [(code, units) for code, units in vocabularies.currency_minor_units().items()]
+    assert seed == [(code, units) for code, _name, units in currencies.iso_4217_currencies()]
+    assert len(seed) > 150
 
 
 def test_aging_buckets_cover_every_day_once_in_report_order() -> None:

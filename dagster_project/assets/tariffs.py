@@ -1,4 +1,4 @@
-"""Finance's tariff workbook: versions and inclining blocks."""
+"""Finance's tariff workbook: versions, inclining blocks and further charges."""
 
 import dagster as dg
 
@@ -20,8 +20,14 @@ from dagster_project.resources import Database, Landing, Policy
             kinds={"postgres", "xlsx"},
             description="Inclining-block prices (sheet `blocks`) landed in tariffs/.",
         ),
+        dg.AssetSpec(
+            ["raw", "tariff_charges"],
+            group_name="tariffs",
+            kinds={"postgres", "xlsx"},
+            description="Riders, standing and percent charges (optional sheet `charges`) landed in tariffs/.",
+        ),
     ],
 )
 def tariff_workbook(context: dg.AssetExecutionContext, database: Database, landing: Landing, policy: Policy):
-    """The tariff workbook (or versions/blocks CSVs) landed in tariffs/."""
+    """The tariff workbook (or versions/blocks/charges CSVs) landed in tariffs/."""
     yield from ingest_folder(context, database, landing, policy, "tariffs")

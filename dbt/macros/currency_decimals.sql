@@ -1,5 +1,5 @@
 {#-
-    A currency's minor-unit decimals (ISO 4217), from the `currencies` seed (KRW and HUF have none).
+    A currency's minor-unit decimals (ISO 4217), from the `currencies` seed (KRW has none, BHD three).
     The seed is not aliased: `dbt build --empty` renders a ref as an aliased subquery.
 -#}
 {% macro currency_decimals(currency) -%}

@@ -1,4 +1,22 @@
-{#- Round money half-up (away from zero) to the currency's minor unit. -#}
-{% macro round_money(amount, decimals) -%}
-    round(({{ amount }})::numeric, {{ decimals }})
+{#-
+    Round money to the currency's minor unit: half-up (away from zero; PostgreSQL's numeric round), as
+    every line is by default (billing-rules.md section 4). A tariff may say otherwise (section 9): `mode`
+    is a SQL expression giving 'half_up' or 'down' (truncate toward zero), and `unit` one giving the
+    amount to round to (e.g. 10 won); without a unit, the minor unit of `decimals`. Without a mode the
+    expression is today's round(), so tariffs without these constructs pay nothing for them.
+-#}
+{% macro round_money(amount, decimals, mode=none, unit=none) -%}
+    {%- if mode is none and unit is none -%}
+        round(({{ amount }})::numeric, {{ decimals }})
+    {%- elif unit is none -%}
+        case
+            when {{ mode }} = 'down' then trunc(({{ amount }})::numeric, {{ decimals }})
+            else round(({{ amount }})::numeric, {{ decimals }})
+        end
+    {%- else -%}
+        case
+            when {{ mode }} = 'down' then trunc(({{ amount }})::numeric / ({{ unit }})) * ({{ unit }})
+            else round(({{ amount }})::numeric / ({{ unit }})) * ({{ unit }})
+        end
+    {%- endif -%}
 {%- endmacro %}

@@ -61,9 +61,9 @@ value_faults as (
     select
         'currencies' as seed,
         currency_code as key_value,
-        'minor_unit is not 0, 2 or 3' as fault
+        'minor_unit is not 0 to 4 (ISO 4217)' as fault
     from currencies
-    where minor_unit is null or minor_unit not in (0, 2, 3)
+    where minor_unit is null or minor_unit not between 0 and 4
     union all
     select
         'vee_flags' as seed,

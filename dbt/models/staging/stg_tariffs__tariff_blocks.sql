@@ -14,6 +14,7 @@ renamed as (
         to_units,
         unit_price,
         basic_charge,
+        bound_per_extra_person,
         _file_id as source_file_id,
         _row_no as source_row_no,
         _loaded_at as loaded_at

@@ -7,11 +7,11 @@
     period's interval add up with that month's own invoice to exactly one month (D70), and its
     season is its own month's. Computed by intersecting date ranges, not per day. Days no contract
     (or no tariff version) covers form a part with contract_id null per month: not billed, flagged
-    ORPHAN.
+    ORPHAN. Unmetered service points billed by norm add their parts from int_norm_usage.
 -#}
 {%- set part_columns -%}
     service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, service, unit,
-    part_from, part_to, part_days, units, is_estimated, meter_ids, scale_factor, season
+    part_from, part_to, part_days, units, is_estimated, meter_ids, scale_factor, season, residents
 {%- endset %}
 
 with
@@ -59,6 +59,7 @@ meter_windows as (
         contracts.account_id,
         contracts.tariff_code,
         tariffs.effective_from as tariff_effective_from,
+        tariffs.persons_included,
         greatest(meter_months.month_from, contracts.start_date, tariffs.effective_from) as window_from,
         least(
             meter_months.month_to,
@@ -113,7 +114,16 @@ contract_parts as (
         bool_or(is_estimated) as is_estimated,
         string_agg(meter_id, ',' order by window_from) as meter_ids,
         ((max(window_to) - min(window_from)) + 1)::numeric / min(month_days) as scale_factor,
-        {{ period_season("to_char(month_start, 'YYYY-MM')") }} as season
+        {{ period_season("to_char(month_start, 'YYYY-MM')") }} as season,
+        -- Household-size bounds (section 9): residents are looked up only for versions that set
+        -- persons_included (a subplan inside CASE runs only when reached).
+        case
+            when min(persons_included) is not null
+                then (
+                    select service_points.residents from service_points
+                    where service_points.service_point_id = meter_parts.service_point_id
+                )
+        end as residents
     from meter_parts
     group by service_point_id, contract_id, account_id, tariff_code, tariff_effective_from, month_start
 ),
@@ -140,7 +150,8 @@ orphan_parts as (
         meter_months.meter_id as meter_ids,
         ((meter_months.month_to - meter_months.month_from) + 1 - coalesce(covered.covered_days, 0))::numeric
         / meter_months.month_days as scale_factor,
-        {{ period_season("to_char(meter_months.month_start, 'YYYY-MM')") }} as season
+        {{ period_season("to_char(meter_months.month_start, 'YYYY-MM')") }} as season,
+        null::integer as residents
     from meter_months
     left join covered
         on
@@ -151,10 +162,18 @@ orphan_parts as (
         and meter_months.service_point_id not in (select master_points.service_point_id from master_points)
 ),
 
+-- Unmetered service points billed by norm (section 9): parts of their own, meter_ids 'norm'.
+norm_parts as (
+    select * from {{ ref('int_norm_usage') }}
+    where period = {{ period() }}
+),
+
 all_parts as (
     select {{ part_columns }} from contract_parts
     union all
     select {{ part_columns }} from orphan_parts
+    union all
+    select {{ part_columns }} from norm_parts
 ),
 
 final as (

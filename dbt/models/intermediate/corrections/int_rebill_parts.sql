@@ -44,7 +44,8 @@ rebill_parts as (
         corrected_period_parts.meter_ids,
         corrected_period_parts.scale_factor,
         corrected_period_parts.season,
-        corrected_period_parts.period as corrected_period
+        corrected_period_parts.period as corrected_period,
+        corrected_period_parts.residents
     from corrected_period_parts
     inner join corrections
         on

@@ -1,6 +1,7 @@
 {#-
     Every line of the period's invoices (billing-rules.md section 5), numbered: the billed lines
-    (int_billed_lines), the levy and VAT lines (int_tax_lines) and, carried forward whole, the lines
+    (int_billed_lines), the percent charge and rounding lines (section 9), the levy and VAT lines
+    (int_tax_lines) and, carried forward whole, the lines
     of the account's last invoice if it was a small bill carried forward, and of the held invoices a
     reviewer released since the last run (int_invoices.released_periods; a held invoice's lines
     reach no other invoice before, D65), read from this model's own earlier rows.
@@ -14,6 +15,16 @@ billed_lines as (
 
 tax_lines as (
     select * from {{ ref('int_tax_lines') }}
+    where period = {{ period() }}
+),
+
+percent_charge_lines as (
+    select * from {{ ref('int_percent_charge_lines') }}
+    where period = {{ period() }}
+),
+
+rounding_lines as (
+    select * from {{ ref('int_rounding_lines') }}
     where period = {{ period() }}
 ),
 
@@ -45,7 +56,9 @@ forwarded_lines as (
     select
         previous_lines.billing_account_id,
         {{ invoice_line_columns('previous_lines') }},
-        coalesce(previous_lines.carried_from_period, previous_lines.period) as carried_from_period
+        coalesce(previous_lines.carried_from_period, previous_lines.period) as carried_from_period,
+        previous_lines.charge_code,
+        previous_lines.description
     from previous_lines
     inner join unissued_invoices
         on previous_lines.invoice_id = unissued_invoices.invoice_id
@@ -55,14 +68,34 @@ invoice_lines as (
     select
         billing_account_id,
         {{ invoice_line_columns() }},
-        null::text as carried_from_period
+        null::text as carried_from_period,
+        charge_code,
+        description
     from billed_lines
     union all
     select
         billing_account_id,
         {{ invoice_line_columns() }},
-        null::text as carried_from_period
+        null::text as carried_from_period,
+        charge_code,
+        description
     from tax_lines
+    union all
+    select
+        billing_account_id,
+        {{ invoice_line_columns() }},
+        null::text as carried_from_period,
+        charge_code,
+        description
+    from percent_charge_lines
+    union all
+    select
+        billing_account_id,
+        {{ invoice_line_columns() }},
+        null::text as carried_from_period,
+        charge_code,
+        description
+    from rounding_lines
     union all
     select * from forwarded_lines
 ),
@@ -75,15 +108,19 @@ numbered as (
             order by
                 coalesce(carried_from_period, {{ period() }}),
                 service,
-                case line_type when 'levy' then 2 when 'vat' then 3 else 1 end,
+                case line_type
+                    when 'percent_charge' then 2 when 'levy' then 3 when 'vat' then 4 when 'rounding' then 5
+                    else 1
+                end,
                 service_point_id,
                 part_from,
                 case line_type
                     when 'energy' then 1 when 'basic' then 2 when 'fixed' then 3
                     when 'minimum_topup' then 4 when 'common_area' then 5 when 'trueup_credit' then 6
-                    when 'rebill_adjustment' then 7 else 8
+                    when 'charge' then 7 when 'rebill_adjustment' then 8 else 9
                 end,
-                block_no
+                block_no,
+                charge_code
         ) as line_no,
         *
     from invoice_lines
@@ -96,7 +133,9 @@ final as (
         line_no,
         billing_account_id,
         {{ invoice_line_columns() }},
-        carried_from_period
+        carried_from_period,
+        charge_code,
+        description
     from numbered
     where {{ period_is_open() }}
 )

@@ -31,6 +31,24 @@ period_lines as (
         is_estimated
     from {{ ref('int_tax_lines') }}
     where period = {{ period() }}
+    union all
+    select
+        billing_account_id as account_id,
+        line_type,
+        amount,
+        currency,
+        is_estimated
+    from {{ ref('int_percent_charge_lines') }}
+    where period = {{ period() }}
+    union all
+    select
+        billing_account_id as account_id,
+        line_type,
+        amount,
+        currency,
+        is_estimated
+    from {{ ref('int_rounding_lines') }}
+    where period = {{ period() }}
 ),
 
 bill_decisions as (
@@ -90,7 +108,7 @@ period_parts as (
         account_id,
         false as is_carried,
         sum(amount) as total_amount,
-        sum(amount) filter (where line_type not in ('levy', 'vat')) as subtotal_amount,
+        sum(amount) filter (where line_type not in ('levy', 'vat', 'percent_charge', 'rounding')) as subtotal_amount,
         sum(amount) filter (where line_type = 'vat') as vat_amount,
         sum(amount) filter (where line_type = 'levy') as levy_amount,
         count(*) as line_count,

@@ -48,7 +48,9 @@ late_charge_lines as (
         0::numeric as vat_rate,
         0::numeric as levy_rate,
         substr(late_charges.source_id, 5, 4) || '-' || substr(late_charges.source_id, 9, 2) as adjusts_period,
-        null::text as carried_from_period
+        null::text as carried_from_period,
+        null::text as charge_code,
+        null::text as description
     from late_charges
     inner join invoices
         on late_charges.invoice_id = invoices.invoice_id

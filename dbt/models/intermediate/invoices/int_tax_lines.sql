@@ -1,7 +1,8 @@
 {#-
     Levy and VAT (billing-rules.md section 5): per invoice and service, one levy and one VAT line
     over the sum of that service's rounded lines of this period (VAT is not charged on the levy;
-    lines carried from an earlier invoice were taxed there). A rate of zero gives no line.
+    lines carried from an earlier invoice were taxed there). A rate of zero gives no line. VAT-exempt
+    charges (vat: false, section 9) carry rates of 0 and so join neither base. VAT is half-up always.
 -#}
 with
 
@@ -49,7 +50,9 @@ tax_lines as (
         tax_bases.currency_decimals,
         tax_bases.vat_rate,
         tax_bases.levy_rate,
-        null::text as adjusts_period
+        null::text as adjusts_period,
+        null::text as charge_code,
+        null::text as description
     from tax_bases
     cross join
         lateral (

@@ -14,7 +14,8 @@ final as (
         from_units,
         to_units,
         unit_price,
-        basic_charge
+        basic_charge,
+        bound_per_extra_person
     from blocks
 )
 

@@ -45,7 +45,9 @@ final as (
         part_days,
         meter_ids,
         adjusts_period,
-        carried_from_period
+        carried_from_period,
+        charge_code,
+        description
     from lines
     where {{ period_is_open() }}
 )

@@ -15,16 +15,28 @@ invoices as (
     where period = {{ period() }} and status = 'issued' and total_amount - late_charge_amount <> 0
 ),
 
+chart as (
+    {{ gl_accounts() }}
+),
+
+-- A tariff charge (section 9) posts to the policy's gl_accounts.charges.<charge_code> if it names one
+-- (funds and taxes collected for others: a liability), else to the service's revenue like a rider.
+period_invoice_lines as (
+    select * from {{ ref('fct_invoice_lines') }}
+    where period = {{ period() }} and line_type <> 'late_charge'
+),
+
 invoice_lines as (
     select
-        *,
-        case line_type
+        charged_lines.*,
+        case charged_lines.line_type
             when 'vat' then 'vat_payable'
             when 'levy' then 'levy_payable'
-            else 'revenue.' || service
+            else coalesce(charge_accounts.account_key, 'revenue.' || charged_lines.service)
         end as account_key
-    from {{ ref('fct_invoice_lines') }}
-    where period = {{ period() }} and line_type <> 'late_charge'
+    from period_invoice_lines as charged_lines
+    left join chart as charge_accounts
+        on 'charges.' || charged_lines.charge_code = charge_accounts.account_key
 ),
 
 payments as (
@@ -35,10 +47,6 @@ payments as (
 receivables as (
     select * from {{ ref('int_receivables_allocated') }}
     where period = {{ period() }}
-),
-
-chart as (
-    {{ gl_accounts() }}
 ),
 
 invoice_postings as (

@@ -1,0 +1,1 @@
+select * from {{ ref('int_tariff_charges_current') }}
