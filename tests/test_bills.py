@@ -41,11 +41,11 @@ def test_eur_bill_shows_every_line_the_totals_the_due_date_and_the_reference() -
     text = text_of(pdf)
     for amount in ["€40.00", "€36.00", "€5.00", "€25.20", "€3.50", "€2.19", "€21.26", "€0.60"]:
         assert amount in text, amount
-    assert "Subtotal Electricity\n€81.00" in text
-    assert "Subtotal Water\n€28.70" in text
-    assert "Total of this bill\n€133.75" in text
+    assert "Subtotal Electricity €81.00" in text
+    assert "Subtotal Water €28.70" in text
+    assert "Total of this bill €133.75" in text
     assert "€140.00" in text and "-€100.00" in text
-    assert "Amount due by Apr 21, 2025\n€173.75" in text
+    assert "Amount due by Apr 21, 2025 €173.75" in text
     assert "RF18539007547034" in text and "INV-202503-A0000001" in text
     assert "ESTIMATED" in text and "Usage (estimated)" in text
     assert "Late payment charge on 2025-01" in text
@@ -94,8 +94,8 @@ def test_korean_and_english_bills_of_the_same_invoice() -> None:
     korean = text_of(render_bill(dataclasses.replace(eur_bill(), locale="ko"), UTILITY)[0])
     assert "Amount due by Apr 21, 2025" in english and "청구서" not in english
     assert "2025. 4. 21.까지 납부하실 금액" in korean
-    assert "이번 달 청구 합계\n€133.75" in korean
-    assert "전기 소계\n€81.00" in korean and "수도 소계\n€28.70" in korean
+    assert "이번 달 청구 합계 €133.75" in korean
+    assert "전기 소계 €81.00" in korean and "수도 소계 €28.70" in korean
     assert "Amount due" not in korean
 
 
@@ -104,8 +104,8 @@ def test_a_krw_bill_has_no_decimals_and_renders_hangul() -> None:
     pdf, pages, no_qr = render_bill(krw_bill(), UTILITY)
     text = text_of(pdf)
     assert "₩24,000" in text and "₩32,190" in text and "₩1,600" in text
-    assert "전기 소계\n₩57,790" in text
-    assert "이번 달 청구 합계\n₩65,707" in text
+    assert "전기 소계 ₩57,790" in text
+    assert "이번 달 청구 합계 ₩65,707" in text
     assert "65,707.00" not in text and "김민준" in text and "서울특별시 강남구 테헤란로 152" in text
     assert pages == 1 and "EUR transfers only" in no_qr
     png(pdf, OUTPUT / "bill_ko_krw_electricity.png")
@@ -123,7 +123,7 @@ def test_a_bill_with_many_lines_runs_over_several_pages() -> None:
     text = text_of(pdf)
     assert pages == len(PdfReader(BytesIO(pdf)).pages) >= 2
     assert text.count("€1.00") == 60
-    assert "Total of this bill\n€193.75" in text
+    assert "Total of this bill €193.75" in text
     assert "continued" in text
 
 

@@ -6,6 +6,7 @@ import plotly.express as px
 import streamlit as st
 
 from apps import data
+from apps.bills import bill_viewer
 from apps.components import chart, downloads
 
 st.title("Account")
@@ -63,6 +64,8 @@ with right:
         {"account": billing_id},
     )
     st.dataframe(payments, hide_index=True, width="stretch")
+
+bill_viewer(invoices)
 
 with st.expander("Invoice lines"):
     invoice_id = st.selectbox("Invoice", invoices["invoice_id"].tolist(), key="account_invoice")
