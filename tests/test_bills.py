@@ -15,7 +15,7 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
-from exports.bills.batch import render_all, write_manifest, write_print_files
+from exports.bills.batch import pool_of, render_all, write_manifest, write_print_files
 from exports.bills.model import DunningNotice, Line, Utility
 from exports.bills.qr import NoQrCode, epc_qr
 from exports.bills.render import render_bill, render_notice
@@ -162,7 +162,8 @@ def test_the_print_file_has_every_page_of_its_district(tmp_path: Path) -> None:
                                    for i in range(60))  # fmt: skip
     for sub in ("notices", "print"):
         (tmp_path / sub).mkdir()
-    rendered = render_all([*north, south], [], UTILITY, tmp_path, workers=2)
+    with pool_of(2) as pool:
+        rendered = render_all(pool, [*north, south], [], UTILITY, tmp_path)
     write_print_files(rendered, tmp_path)
     write_manifest("2025-03", tmp_path)
     assert [item.pages for item in rendered] == [1, 1, 2]

@@ -10,6 +10,7 @@ file). The folder is replaced only once complete. Rendering the same rows again 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import json
 import os
@@ -17,7 +18,9 @@ import re
 import shutil
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
@@ -29,11 +32,12 @@ from pypdf import PdfWriter
 from core import db, settings
 from core import policy as core_policy
 from exports.bills.i18n import texts
-from exports.bills.load import load_bills, load_notices, utility_from_policy
+from exports.bills.load import issued_invoice_ids, load_bills, load_notices, utility_from_policy
 from exports.bills.model import Bill, DunningNotice, Utility
 from exports.bills.render import render_bill, render_notice
 
 CHUNK = 200  # bills per task handed to a worker process
+SLICE = 20_000  # bills loaded from the database at a time
 
 
 @dataclass(frozen=True)
@@ -80,18 +84,25 @@ def render_period(
     policy = core_policy.load() if policy is None else policy
     utility = utility_from_policy(policy)
     disconnection_days = int((policy.get("dunning_days") or {}).get("disconnection", 90))
-    with psycopg.connect(url or db.database_url()) as conn:
-        bills = load_bills(conn, period)
-        notices = load_notices(conn, period, disconnection_days)
     folder = (out_dir or bills_dir()) / period
     staging = folder.with_name(f".{period}.partial")
     shutil.rmtree(staging, ignore_errors=True)
     for sub in ("notices", "print", "email"):
         (staging / sub).mkdir(parents=True)
-    rendering = time.perf_counter()
-    rendered = render_all(bills, notices, utility, staging, workers)
-    render_seconds = time.perf_counter() - rendering
-    emails = write_emails(bills, utility, staging)
+    rendered: list[Rendered] = []
+    bills = emails = 0
+    render_seconds = 0.0
+    with psycopg.connect(url or db.database_url()) as conn, pool_of(workers) as pool:
+        ids = issued_invoice_ids(conn, period)
+        for first in range(0, len(ids), SLICE):
+            some = load_bills(conn, period, ids[first : first + SLICE])
+            rendering = time.perf_counter()
+            rendered += render_all(pool, some, [], utility, staging)
+            render_seconds += time.perf_counter() - rendering
+            emails += write_emails(some, utility, staging)
+            bills += len(some)
+        notices = load_notices(conn, period, disconnection_days)
+        rendered += render_all(pool, [], notices, utility, staging)
     write_print_files(rendered, staging)
     write_manifest(period, staging)
     if folder.exists():
@@ -100,7 +111,7 @@ def render_period(
     return BatchResult(
         period,
         folder,
-        len(bills),
+        bills,
         len(notices),
         emails,
         sum(item.pages for item in rendered),
@@ -115,23 +126,29 @@ def reason_kind(reason: str) -> str:
     return re.sub(r"^INV-\S+: ", "", reason)
 
 
-def render_all(
-    bills: list[Bill], notices: list[DunningNotice], utility: Utility, folder: Path, workers: int | None
-) -> list[Rendered]:
-    """Bills and notices in delivery order; chunks rendered by `workers` processes (default: CPU count)."""
-    chunks = [bills[i : i + CHUNK] for i in range(0, len(bills), CHUNK)]
-    notice_chunks = [notices[i : i + CHUNK] for i in range(0, len(notices), CHUNK)]
+@contextmanager
+def pool_of(workers: int | None) -> Iterator[ProcessPoolExecutor | None]:
+    """`workers` rendering processes (default: the CPU count); None (render here) for one."""
     workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(chunks) + len(notice_chunks) <= 1:
-        results = [render_chunk(chunk, utility, folder) for chunk in chunks]
-        notice_results = [render_notice_chunk(chunk, utility, folder) for chunk in notice_chunks]
+    if workers == 1:
+        yield None
+        return
+    with ProcessPoolExecutor(workers) as pool:
+        yield pool
+
+
+def render_all(
+    pool: ProcessPoolExecutor | None, bills: list[Bill], notices: list[DunningNotice], utility: Utility, folder: Path
+) -> list[Rendered]:
+    """Bills and notices in the order given, written under folder; chunks of CHUNK rendered by the pool."""
+    tasks = [(render_chunk, bills[i : i + CHUNK]) for i in range(0, len(bills), CHUNK)]
+    tasks += [(render_notice_chunk, notices[i : i + CHUNK]) for i in range(0, len(notices), CHUNK)]
+    if pool is None or len(tasks) <= 1:
+        results = [task(chunk, utility, folder) for task, chunk in tasks]
     else:
-        with ProcessPoolExecutor(workers) as pool:
-            futures = [pool.submit(render_chunk, chunk, utility, folder) for chunk in chunks]
-            notice_futures = [pool.submit(render_notice_chunk, chunk, utility, folder) for chunk in notice_chunks]
-            results = [future.result() for future in futures]
-            notice_results = [future.result() for future in notice_futures]
-    return [item for chunk in results + notice_results for item in chunk]
+        futures = [pool.submit(task, chunk, utility, folder) for task, chunk in tasks]
+        results = [future.result() for future in futures]
+    return [item for chunk in results for item in chunk]
 
 
 def render_chunk(bills: list[Bill], utility: Utility, folder: Path) -> list[Rendered]:
@@ -213,9 +230,7 @@ def write_emails(bills: list[Bill], utility: Utility, folder: Path) -> int:
     return count
 
 
-def bill_datetime(bill: Bill):
-    import datetime as dt
-
+def bill_datetime(bill: Bill) -> dt.datetime:
     return dt.datetime(bill.bill_date.year, bill.bill_date.month, bill.bill_date.day, tzinfo=dt.UTC)
 
 

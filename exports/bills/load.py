@@ -60,10 +60,24 @@ def has_column(conn: psycopg.Connection, table: str, column: str) -> bool:
     )
 
 
-def load_bills(conn: psycopg.Connection, period: str, invoice_ids: list[str] | None = None) -> list[Bill]:
-    """The period's issued invoices as bills, in delivery order (district, service address, account).
+def issued_invoice_ids(conn: psycopg.Connection, period: str) -> list[str]:
+    """The period's issued invoices in delivery order (district, account). Raises BillsError if it is not billed."""
+    billed = conn.execute("select count(*) from marts.fct_invoices where period = %s", (period,)).fetchone()[0]
+    if not billed:
+        raise BillsError(f"period {period} has no invoices: bill it first (m2c run --through {period})")
+    rows = conn.execute(
+        """select i.invoice_id from marts.fct_invoices as i
+           left join marts.dim_accounts as a on i.account_id = a.account_id
+           where i.period = %s and i.status = 'issued' order by coalesce(a.district, ''), i.account_id""",
+        (period,),
+    )
+    return [invoice_id for (invoice_id,) in rows]
 
-    invoice_ids narrows to some invoices (a reissue). Raises BillsError when the period has no invoices.
+
+def load_bills(conn: psycopg.Connection, period: str, invoice_ids: list[str]) -> list[Bill]:
+    """These issued invoices of the period as bills, in delivery order (district, account).
+
+    A batch loads slices of issued_invoice_ids(), so memory does not grow with the period's size.
     """
     reference = "payment_reference" if has_column(conn, "fct_invoices", "payment_reference") else "invoice_id"
     rows = conn.execute(
@@ -72,20 +86,16 @@ def load_bills(conn: psycopg.Connection, period: str, invoice_ids: list[str] | N
                    i.late_charge_amount, coalesce(i.{reference}, i.invoice_id), coalesce(a.district, ''), a.email
             from marts.fct_invoices as i left join marts.dim_accounts as a on i.account_id = a.account_id
             where i.period = %(period)s and i.status = 'issued'
-              and (%(ids)s::text[] is null or i.invoice_id = any(%(ids)s))""",
+              and i.invoice_id = any(%(ids)s)""",
         {"period": period, "ids": invoice_ids},
     ).fetchall()
-    if not rows and invoice_ids is None:
-        billed = conn.execute("select count(*) from marts.fct_invoices where period = %s", (period,)).fetchone()[0]
-        if not billed:
-            raise BillsError(f"period {period} has no invoices: bill it first (m2c run --through {period})")
     bills = {row[0]: bill_of_row(row) for row in rows}
     add_lines(conn, period, bills)
     add_reads(conn, period, bills)
     add_history(conn, period, bills)
     add_balances(conn, period, bills)
     add_messages(conn, period, bills)
-    return sorted(bills.values(), key=lambda bill: (bill.district, bill.service_address, bill.account_id))
+    return sorted(bills.values(), key=lambda bill: (bill.district, bill.account_id))
 
 
 def bill_of_row(row: tuple) -> Bill:
@@ -125,8 +135,8 @@ def add_lines(conn: psycopg.Connection, period: str, bills: dict[str, Bill]) -> 
     lines = conn.execute(
         """select invoice_id, line_no, line_type, service, quantity, unit, unit_price, amount, block_no,
                   coalesce(is_estimated, false), adjusts_period, service_point_id
-           from marts.fct_invoice_lines where period = %s order by invoice_id, line_no""",
-        (period,),
+           from marts.fct_invoice_lines where period = %s and invoice_id = any(%s) order by invoice_id, line_no""",
+        (period, list(bills)),
     )
     for invoice_id, no, kind, service, quantity, unit, price, amount, block, estimated, adjusts, point in lines:
         bill = bills.get(invoice_id)
@@ -154,8 +164,9 @@ def add_reads(conn: psycopg.Connection, period: str, bills: dict[str, Bill]) -> 
     reads = conn.execute(
         """select service_point_id, meter_id, previous_read_on, previous_reading, current_read_on, current_reading,
                   read_kind, multiplier, usage_units, unit, address
-           from marts.fct_bill_meter_reads where period = %s order by service_point_id, meter_id""",
-        (period,),
+           from marts.fct_bill_meter_reads where period = %s and service_point_id = any(%s)
+           order by service_point_id, meter_id""",
+        (period, list(by_point)),
     )
     for point, meter, prev_on, prev, cur_on, cur, kind, multiplier, usage, unit, address in reads:
         if point not in by_point:
@@ -171,9 +182,9 @@ def add_history(conn: psycopg.Connection, period: str, bills: dict[str, Bill]) -
     rows = conn.execute(
         """select account_id, service, period, sum(quantity), bool_or(coalesce(is_estimated, false))
            from marts.fct_invoice_lines
-           where period between %s and %s and line_type = 'energy'
+           where period between %s and %s and line_type = 'energy' and account_id = any(%s)
            group by account_id, service, period order by account_id, service, period""",
-        (first, period),
+        (first, period, [bill.account_id for bill in bills.values()]),
     )
     sections = {(bill.account_id, section.service): section for bill in bills.values() for section in bill.sections}
     for account, service, month, units, estimated in rows:
@@ -210,15 +221,18 @@ def add_messages(conn: psycopg.Connection, period: str, bills: dict[str, Bill]) 
     changes = dict(
         conn.execute(
             """select invoice_id, min(tariff_effective_from) from marts.fct_invoice_lines
-               where period = %s and tariff_effective_from > %s and tariff_effective_from < %s group by invoice_id""",
-            (period, start, month_add(start, 1)),
+               where period = %s and invoice_id = any(%s) and tariff_effective_from > %s
+                     and tariff_effective_from < %s
+               group by invoice_id""",
+            (period, list(bills), start, month_add(start, 1)),
         ).fetchall()
     )
     stages = {
         account: (stage, days)
         for account, stage, days in conn.execute(
-            "select account_id, dunning_stage, days_past_due from marts.fct_dunning_stages where period = %s",
-            (period,),
+            """select account_id, dunning_stage, days_past_due from marts.fct_dunning_stages
+               where period = %s and account_id = any(%s)""",
+            (period, [bill.account_id for bill in bills.values()]),
         )
     }
     for bill in bills.values():
