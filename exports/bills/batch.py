@@ -123,7 +123,7 @@ def render_period(
 
 def reason_kind(reason: str) -> str:
     """A QR-skip reason without the invoice number, so the report counts alike reasons together."""
-    return re.sub(r"^INV-\S+: ", "", reason)
+    return re.sub(r" \([^)]*\)", "", re.sub(r"^INV-\S+: ", "", reason))
 
 
 @contextmanager
