@@ -127,3 +127,34 @@ def test_a_rerender_is_byte_identical_and_a_reissue_is_the_bill(
     assert same == invoice.read_bytes()
     copy = PdfReader(BytesIO(bill_pdf(invoice.stem, url=app_data.url, policy=policy))).pages[0].extract_text()
     assert "COPY - reissued from the archive" in copy
+
+
+def test_the_account_page_offers_every_issued_bill(app_data: AppData) -> None:
+    """Streamlit's test harness on the account page: the bill picker lists the account's issued invoices,
+    newest first, and the page renders the chosen one without error."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from tests.helpers import environment
+
+    main = str(Path(__file__).resolve().parents[1] / "apps" / "main.py")
+    with environment(M2C_DATABASE_URL=app_data.url):
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        app = AppTest.from_file(main, default_timeout=120)
+        app.run()
+        app.switch_page("app_pages/account.py")
+        app.run()
+        app.text_input(key="account_search").set_value("A0000007").run()
+        assert not app.exception, [e.value for e in app.exception]
+        with psycopg.connect(app_data.url) as conn:
+            issued = [
+                invoice_id
+                for (invoice_id,) in conn.execute(
+                    """select invoice_id from marts.fct_invoices
+                       where account_id = (
+                           select billing_account_id from marts.dim_accounts where account_id = 'A0000007')
+                         and status = 'issued' order by period desc"""
+                )
+            ]
+        assert app.selectbox(key="account_bill").options == issued
