@@ -23,13 +23,14 @@ demo: $(STAMP) fonts
 test: $(STAMP) browser fonts
 	$(BIN)/pytest
 
-# Fonts the customer bills embed (Debian packages): DejaVu Sans for Latin scripts, Noto Sans CJK for Korean.
+# Fonts the customer bills embed (Debian packages): DejaVu Sans for Latin scripts, NanumGothic for Korean
+# (TrueType: ReportLab embeds no CFF outlines, so not Noto CJK; D104).
 fonts:
-	@test -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
+	@test -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
-	  $$SUDO apt-get install -y -qq fonts-dejavu-core fonts-noto-cjk >/dev/null 2>&1 || \
-	  { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq fonts-dejavu-core fonts-noto-cjk >/dev/null; } || \
-	  echo "fonts-noto-cjk could not be installed: Korean bills cannot be rendered"; }
+	  $$SUDO apt-get install -y -qq fonts-dejavu-core fonts-nanum >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq fonts-dejavu-core fonts-nanum >/dev/null; } || \
+	  echo "fonts-nanum could not be installed: Korean bills cannot be rendered"; }
 
 # Headless Chromium for the one real-browser test (Debian packages; needs root or sudo, else skipped).
 browser:

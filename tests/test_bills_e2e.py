@@ -35,7 +35,8 @@ def batch(app_data: AppData, policy: dict, tmp_path_factory: pytest.TempPathFact
 
 
 def text_of(path: Path) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+    """The PDF's text with runs of white space as one space (label and figure on one line)."""
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
 
 
 def test_every_issued_invoice_has_a_bill_with_its_figures_to_the_cent(app_data: AppData, batch: BatchResult) -> None:

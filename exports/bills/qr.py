@@ -52,19 +52,3 @@ def epc_payload(bill: Bill, utility: Utility, amount: Decimal) -> bytes:
         reference=bill.payment_reference if structured else None,
         text=None if structured else bill.payment_reference,
     )
-
-
-def dark_runs(qr: segno.QRCode) -> list[tuple[int, int, int]]:
-    """The code's dark modules as horizontal runs (row, first column, length), quiet zone excluded."""
-    runs = []
-    for row, modules in enumerate(qr.matrix):
-        column = 0
-        while column < len(modules):
-            if modules[column]:
-                start = column
-                while column < len(modules) and modules[column]:
-                    column += 1
-                runs.append((row, start, column - start))
-            else:
-                column += 1
-    return runs
