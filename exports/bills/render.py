@@ -30,7 +30,7 @@ from exports.bills.qr import NoQrCode, epc_qr
 
 WIDTH, HEIGHT = A4
 MARGIN = 40
-BOTTOM = 50
+BOTTOM = 36
 INK = HexColor("#1b1b1b")
 GREY = HexColor("#6b6b6b")
 RULE = HexColor("#c8c8c8")
@@ -145,7 +145,7 @@ class Page:
         self.y -= 20
 
     def footer(self) -> None:
-        self.text(WIDTH - MARGIN, f"{self.pages}", 8, color=GREY, align="r", y=28)
+        self.text(WIDTH - MARGIN, f"{self.pages}", 8, color=GREY, align="r", y=20)
 
     def finish(self) -> bytes:
         self.end_page()
@@ -300,10 +300,11 @@ def line_row(page: Page, t: Texts, line: Line, currency: str, right: float) -> N
     page.text(MARGIN, line_label(t, line), 8.5)
     if line.quantity is not None:
         if line.line_type in {"levy", "vat", "late_charge"}:
-            quantity = t.amount(line.quantity, currency)
+            quantity = t.amount(line.quantity, currency)  # the tax base, in the bill's currency
         else:
             quantity = t.number(line.quantity, 3 if line.line_type in {"basic", "fixed"} else None)
-        page.text(MARGIN + 200, f"{quantity} {t.gettext(line.unit) if line.unit else ''}".strip(), 8.5, align="r")
+            quantity = f"{quantity} {t.gettext(line.unit) if line.unit else ''}".strip()
+        page.text(MARGIN + 200, quantity, 8.5, align="r")
     if line.unit_price is not None:
         if line.line_type in {"levy", "vat", "late_charge"}:
             price = t.percent(line.unit_price)
@@ -314,7 +315,7 @@ def line_row(page: Page, t: Texts, line: Line, currency: str, right: float) -> N
 
 
 def charge_lines(page: Page, t: Texts, bill: Bill, section: ServiceSection) -> None:
-    chart_width, chart_height = 170, 62
+    chart_width, chart_height = 170, 44
     right = WIDTH - MARGIN - chart_width - 20
     page.need(min(len(section.lines), 5) * 12 + 30)
     chart_top = page.y + 4
@@ -339,8 +340,8 @@ def charge_lines(page: Page, t: Texts, bill: Bill, section: ServiceSection) -> N
         usage_chart(
             page, t, section, WIDTH - MARGIN - chart_width, chart_top - chart_height - 10, chart_width, chart_height
         )
-        page.y = min(page.y, chart_top - chart_height - 24)
-    page.y -= 20
+        page.y = min(page.y, chart_top - chart_height - 20)
+    page.y -= 6
 
 
 def usage_chart(page: Page, t: Texts, section: ServiceSection, x: float, y: float, width: float, height: float) -> None:
@@ -400,17 +401,17 @@ def messages_block(page: Page, t: Texts, messages: list[str]) -> None:
     for message in messages:
         page.y -= 12
         page.text(MARGIN + 8, f"• {message}", 8.5)
-    page.y -= 18
+    page.y -= 12
 
 
 def payment_slip(page: Page, t: Texts, bill: Bill, utility: Utility) -> str | None:
     """The tear-off payment part: amount, due date, reference, IBAN and the EPC QR code (EUR)."""
-    page.need(120)
+    page.need(88)
     c = page.canvas
     c.setDash(3, 3)
     page.rule(GREY)
     c.setDash()
-    page.y -= 18
+    page.y -= 16
     page.text(MARGIN, t.gettext("Payment"), 11, bold=True, color=ACCENT)
     page.y -= 6
     rows = [
@@ -422,13 +423,13 @@ def payment_slip(page: Page, t: Texts, bill: Bill, utility: Utility) -> str | No
     if utility.iban and bill.currency == "EUR":
         rows.append(("IBAN", utility.iban))
     page.y -= 12
-    bottom = pairs(page, MARGIN, rows, label_width=110, size=10)
+    bottom = pairs(page, MARGIN, rows, label_width=110, size=9.5)
     try:
         qr = epc_qr(bill, utility)
     except NoQrCode as reason:
         page.y = bottom
         return str(reason)
-    size = 96
+    size = 84
     x0, y0 = WIDTH - MARGIN - size, page.y - size + 18
     c.drawImage(qr_image(qr), x0, y0, size, size)
     page.text(x0 + size / 2, t.gettext("Scan to pay (GiroCode)"), 6.5, color=GREY, align="c", y=y0 - 9)
