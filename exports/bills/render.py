@@ -80,13 +80,16 @@ class Page:
 
     def __init__(self, title: str, day: dt.date, language: str, author: str) -> None:
         self.buffer = io.BytesIO()
-        self.canvas = Canvas(self.buffer, pagesize=A4, invariant=1, pageCompression=1, lang=language)
+        self.regular, self.bold = fonts(language)
+        # The initial font is ours, so no unembedded standard font (Helvetica) enters the PDF.
+        self.canvas = Canvas(
+            self.buffer, pagesize=A4, invariant=1, pageCompression=1, lang=language, initialFontName=self.regular
+        )
         self.canvas._doc._timeStamp = fixed_timestamp(day)
         self.canvas.setTitle(title)
         self.canvas.setAuthor(author)
         self.canvas.setCreator("Meter-to-Cash")
         self.canvas.setProducer("Meter-to-Cash (ReportLab)")
-        self.regular, self.bold = fonts(language)
         self.y = HEIGHT - MARGIN
         self.pages = 1
         self.continuation = ""
