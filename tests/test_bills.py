@@ -135,6 +135,11 @@ def test_a_reissue_is_the_same_bill_marked_copy_and_rendering_is_reproducible() 
     assert text_of(copy).count("COPY - reissued from the archive") == 1
     assert text_of(copy).replace(" COPY - reissued from the archive", "") == text_of(original)
     assert PdfReader(BytesIO(original)).metadata["/CreationDate"].startswith("D:20250401000000")
+    fonts = PdfReader(BytesIO(original)).pages[0]["/Resources"]["/Font"].values()
+    assert sorted(font.get_object()["/BaseFont"] for font in fonts) == [
+        "/AAAAAA+DejaVuSans",
+        "/AAAAAA+DejaVuSans-Bold",
+    ]  # embedded subsets with a fixed prefix, no standard font
 
 
 def test_a_disconnection_notice_names_the_date_supply_may_be_cut() -> None:
