@@ -169,7 +169,7 @@ def test_the_print_file_has_every_page_of_its_district(tmp_path: Path) -> None:
         (tmp_path / sub).mkdir()
     with pool_of(2) as pool:
         rendered = render_all(pool, [*north, south], [], UTILITY, tmp_path)
-    write_print_files(rendered, tmp_path)
+        write_print_files(rendered, tmp_path, pool)  # merged by the workers, one district each
     write_manifest("2025-03", tmp_path)
     assert [item.pages for item in rendered] == [1, 1, 2]
     assert len(PdfReader(tmp_path / "print" / "North.pdf").pages) == 2
@@ -181,7 +181,7 @@ def test_the_print_file_has_every_page_of_its_district(tmp_path: Path) -> None:
         "print/South.pdf,1,INV-202503-A0000003.pdf,1,2",
     ]
     first = (tmp_path / "print" / "North.pdf").read_bytes()
-    write_print_files(rendered, tmp_path)
+    write_print_files(rendered, tmp_path)  # merged here: the same bytes
     assert (tmp_path / "print" / "North.pdf").read_bytes() == first
     manifest = (tmp_path / "manifest.json").read_text()
     assert manifest.count('"sha256"') == 6  # 3 bills, 2 print files, the CSV

@@ -103,7 +103,7 @@ def render_period(
             bills += len(some)
         notices = load_notices(conn, period, disconnection_days)
         rendered += render_all(pool, [], notices, utility, staging)
-    write_print_files(rendered, staging)
+        write_print_files(rendered, staging, pool)
     write_manifest(period, staging)
     if folder.exists():
         shutil.rmtree(folder)
@@ -170,26 +170,40 @@ def render_notice_chunk(notices: list[DunningNotice], utility: Utility, folder: 
     return done
 
 
-def write_print_files(rendered: list[Rendered], folder: Path) -> None:
-    """Per district one merged PDF in delivery order (bills, then notices) and a CSV of its documents."""
+def write_print_files(rendered: list[Rendered], folder: Path, pool: ProcessPoolExecutor | None = None) -> None:
+    """Per district one merged PDF in delivery order (bills, then notices), merged by the pool's workers,
+    and a CSV of every print file's documents with their first page and page count."""
     by_district: dict[str, list[Rendered]] = defaultdict(list)
     for item in rendered:
         by_district[item.district or "unknown"].append(item)
+    districts = sorted(by_district)
+    names = {district: f"print/{safe_name(district)}.pdf" for district in districts}
+    jobs = [(folder, names[d], d, [item.name for item in by_district[d]]) for d in districts]
+    if pool is None or len(jobs) <= 1:
+        for job in jobs:
+            merge(*job)
+    else:
+        for future in [pool.submit(merge, *job) for job in jobs]:
+            future.result()
     with (folder / "print" / "print_manifest.csv").open("w", newline="") as out:
         manifest = csv.writer(out)
         manifest.writerow(["print_file", "sequence", "document", "first_page", "pages"])
-        for district in sorted(by_district):
-            name = f"print/{safe_name(district)}.pdf"
-            writer = PdfWriter()
+        for district in districts:
             page = 1
             for sequence, item in enumerate(by_district[district], start=1):
-                writer.append(str(folder / item.name))
-                manifest.writerow([name, sequence, item.name, page, item.pages])
+                manifest.writerow([names[district], sequence, item.name, page, item.pages])
                 page += item.pages
-            writer.add_metadata({"/Title": f"Print file {district}", "/Producer": "Meter-to-Cash (pypdf)"})
-            writer._ID = None  # no random file identifier: the same bills give the same bytes
-            with (folder / name).open("wb") as pdf:
-                writer.write(pdf)
+
+
+def merge(folder: Path, name: str, district: str, documents: list[str]) -> None:
+    """One print file: the documents' pages in order (pypdf), without a random file identifier."""
+    writer = PdfWriter()
+    for document in documents:
+        writer.append(str(folder / document))
+    writer.add_metadata({"/Title": f"Print file {district}", "/Producer": "Meter-to-Cash (pypdf)"})
+    writer._ID = None  # no random file identifier: the same bills give the same bytes
+    with (folder / name).open("wb") as pdf:
+        writer.write(pdf)
 
 
 def safe_name(text: str) -> str:
