@@ -201,15 +201,13 @@ def add_balances(conn: psycopg.Connection, period: str, bills: dict[str, Bill]) 
         """select account_id,
                   coalesce(sum(ar_amount) filter (where period < %(period)s
                       or (period = %(period)s and movement_type not in ('paid', 'billed', 'late_charge'))), 0),
-                  coalesce(-sum(ar_amount) filter (where period = %(period)s and movement_type = 'paid'), 0),
-                  coalesce(sum(ar_amount) filter (where period = %(period)s
-                      and movement_type in ('billed', 'late_charge')), 0)
+                  coalesce(-sum(ar_amount) filter (where period = %(period)s and movement_type = 'paid'), 0)
            from marts.fct_ar_movements where period <= %(period)s and account_id = any(%(accounts)s)
            group by account_id""",
         {"period": period, "accounts": [bill.account_id for bill in bills.values()]},
     )
     by_account = {bill.account_id: bill for bill in bills.values()}
-    for account, previous, paid, _billed in rows:
+    for account, previous, paid in rows:
         bill = by_account[account]
         bill.previous_balance = previous
         bill.payments_received = paid
@@ -251,24 +249,29 @@ def add_messages(conn: psycopg.Connection, period: str, bills: dict[str, Bill]) 
 
 
 def load_notices(conn: psycopg.Connection, period: str, disconnection_days: int) -> list[DunningNotice]:
-    """A notice per account whose dunning stage this period is reminder, warning or disconnection notice.
+    """A notice per account whose dunning stage this period is reminder, warning or disconnection notice (D111).
 
-    The notice is dated the period's bill date (the day after the period's end plus the policy's bill_day
-    offset is not needed: the as-of date of the stage + 1 day); pay by 14 days later; a disconnection
-    notice names the day the oldest overdue item reaches `disconnection_days` past due.
+    Dated the day after the stage's as-of date, to be paid within 14 days; a disconnection notice names the day
+    the oldest overdue item reaches `disconnection_days` past due. Delivery order: district, account.
     """
     rows = conn.execute(
-        """select d.account_id, coalesce(a.customer_name, d.account_id), d.as_of_date, d.dunning_stage, d.currency,
-                  d.overdue_amount, d.oldest_overdue_due_date, d.days_past_due, coalesce(a.district, ''),
-                  (select r.address from marts.fct_bill_meter_reads as r
-                   join marts.dim_accounts as c on c.billing_account_id = d.account_id
-                   join marts.fct_invoice_lines as l on l.contract_account_id = c.account_id
-                        and l.service_point_id = r.service_point_id and l.period = d.period
-                   where r.period = d.period limit 1)
-           from marts.fct_dunning_stages as d left join marts.dim_accounts as a on d.account_id = a.account_id
-           where d.period = %s and d.dunning_stage = any(%s)
+        """with addresses as (
+               -- each invoiced account's first service address of the period (one pass over the lines)
+               select distinct on (l.account_id) l.account_id, r.address
+               from marts.fct_invoice_lines as l
+               inner join marts.fct_bill_meter_reads as r
+                   on l.period = r.period and l.service_point_id = r.service_point_id
+               where l.period = %(period)s
+               order by l.account_id, l.line_no
+           )
+           select d.account_id, coalesce(a.customer_name, d.account_id), d.as_of_date, d.dunning_stage, d.currency,
+                  d.overdue_amount, d.oldest_overdue_due_date, d.days_past_due, coalesce(a.district, ''), s.address
+           from marts.fct_dunning_stages as d
+           left join marts.dim_accounts as a on d.account_id = a.account_id
+           left join addresses as s on d.account_id = s.account_id
+           where d.period = %(period)s and d.dunning_stage = any(%(stages)s)
            order by coalesce(a.district, ''), d.account_id""",
-        (period, list(NOTICE_STAGES)),
+        {"period": period, "stages": list(NOTICE_STAGES)},
     ).fetchall()
     notices = []
     for account, name, as_of, stage, currency, overdue, oldest, days, district, address in rows:
