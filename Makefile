@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 LOCK   := requirements.lock
 
-.PHONY: demo test lint format ui apps browser install lock hooks clean-var
+.PHONY: demo test lint format ui apps browser fonts install lock hooks clean-var
 
 # Installs exactly the locked versions (requirements.lock, with hashes), then the project itself.
 $(STAMP): $(LOCK) pyproject.toml
@@ -17,11 +17,20 @@ $(STAMP): $(LOCK) pyproject.toml
 
 install: $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) fonts
 	$(BIN)/m2c demo
 
-test: $(STAMP) browser
+test: $(STAMP) browser fonts
 	$(BIN)/pytest
+
+# Fonts the customer bills embed (Debian packages): DejaVu Sans for Latin scripts, NanumGothic for Korean
+# (TrueType: ReportLab embeds no CFF outlines, so not Noto CJK; D104).
+fonts:
+	@test -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get install -y -qq fonts-dejavu-core fonts-nanum >/dev/null 2>&1 || \
+	  { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq fonts-dejavu-core fonts-nanum >/dev/null; } || \
+	  echo "fonts-nanum could not be installed: Korean bills cannot be rendered"; }
 
 # Headless Chromium for the one real-browser test (Debian packages; needs root or sudo, else skipped).
 browser:

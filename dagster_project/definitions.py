@@ -3,7 +3,7 @@
 import dagster as dg
 
 from core import settings
-from dagster_project.assets import amr, bank, billing, cis, exports, ledger, meter_reads, tariffs
+from dagster_project.assets import amr, bank, billing, bills, cis, exports, ledger, meter_reads, tariffs
 from dagster_project.assets.dbt import dbt_billing_models, dbt_reference_models
 from dagster_project.checks import raw_checks
 from dagster_project.partitions import billing_periods
@@ -46,6 +46,13 @@ export_period_job = dg.define_asset_job(
     description="Write one period's finance exports (ledger workbook, journal and aging CSVs, manifest).",
 )
 
+render_bills_job = dg.define_asset_job(
+    "render_bills",
+    selection=dg.AssetSelection.assets(bills.customer_bills),
+    partitions_def=billing_periods,
+    description="Render one period's customer bills, dunning notices, print files and e-mails (nothing is sent).",
+)
+
 defs = dg.Definitions(
     assets=[
         *dg.load_assets_from_modules([cis, tariffs, meter_reads, bank]),
@@ -54,6 +61,7 @@ defs = dg.Definitions(
         billing.period_close,
         exports.ledger_workbook,
         exports.direct_debit_collection,
+        bills.customer_bills,
         amr.amr_polls,
         dbt_reference_models,
         dbt_billing_models,
@@ -66,6 +74,7 @@ defs = dg.Definitions(
         close_period_job,
         export_period_job,
         collect_period_job,
+        render_bills_job,
         amr.poll_meters_job,
     ],
     schedules=[amr.amr_schedule],

@@ -96,6 +96,7 @@ class Bench:
     def __init__(self, accounts: int, months: int, interval_meters: int, scratch: Path) -> None:
         self.accounts, self.months, self.interval_meters, self.scratch = accounts, months, interval_meters, scratch
         self.stages: list[Stage] = []
+        self.bills: dict = {}
         self.slowest: list[tuple[str, float]] = []
         self.server_url = db.database_url()
         self.name = f"bench_{datetime.now(UTC):%Y%m%d%H%M%S}"
@@ -193,6 +194,7 @@ class Bench:
         self.record_dbt(results, wall)
         self.timed("exports", lambda: export(self.url, last, self.scratch / "exports"))
         self.timed("period close", lambda: close(self.url, last))
+        self.bills = self.timed_bills(last)
 
         def compare() -> baseline.BaselineResult:
             with psycopg.connect(self.url) as conn:
@@ -201,6 +203,31 @@ class Bench:
         base = self.timed("pandas baseline (not counted)", compare, counted=False)
         charges = next(s for s in self.stages if s.name == "charges + invoices")
         return self.report(summary, last, base, charges)
+
+    def timed_bills(self, period: str) -> dict:
+        """The customer bills of the closed period, rendered in parallel processes (its own stage, not counted in
+        the cycle's total): bills per second and the peak memory of this process and its workers together."""
+        from exports.bills.batch import render_period
+
+        sampler = PostgresMemory(os.getpid())  # sums the RSS of a process and its children
+        sampler.start()
+        try:
+            result = self.timed(
+                "customer bills (not counted)",
+                lambda: render_period(period, url=self.url, out_dir=self.scratch / "bills", policy=self.policy),
+                rows=lambda done: done.bills,
+                counted=False,
+            )
+        finally:
+            sampler.running = False
+        return {
+            "bills": result.bills,
+            "pages": result.pages,
+            "notices": result.notices,
+            "render_seconds": round(result.render_seconds, 2),
+            "bills_per_second": round(result.bills_per_second, 1),
+            "peak_memory_mib": round(sampler.peak, 1),
+        }
 
     def record_dbt(self, results: dict, wall: float) -> None:
         by_stage: dict[str, float] = {}
@@ -259,6 +286,7 @@ class Bench:
                 "pandas_seconds": next(s.seconds for s in self.stages if s.name.startswith("pandas")),
                 "sql_charges_seconds": charges.seconds,
             },
+            "bills": self.bills,
         }
         return result
 
@@ -303,6 +331,12 @@ def table(result: dict) -> str:
         f"pandas {base['pandas_seconds']:.1f} s vs SQL charges + invoices {base['sql_charges_seconds']:.1f} s "
         f"({base['pandas_seconds'] / max(base['sql_charges_seconds'], 0.01):.1f}x)"
     )
+    bills = result.get("bills")
+    if bills:
+        lines.append(
+            f"customer bills: {bills['bills']:,} bills ({bills['pages']:,} pages) at {bills['bills_per_second']:,.0f} "
+            f"bills/s rendering (goal 280); peak memory with workers {bills['peak_memory_mib']:,.0f} MiB (goal 2,048)"
+        )
     if result["interval_reads_per_hour"]:
         lines.append(f"interval reads through ingest + VEE + usage: {result['interval_reads_per_hour']:,} per hour")
     slowest = ", ".join(f"{node['name']} {node['seconds']:.1f} s" for node in result["slowest_dbt_nodes"][:5])

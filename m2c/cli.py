@@ -77,6 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
     collect.add_argument("--period", required=True, type=period_arg)
     collect.add_argument("--out", type=Path, default=None, help="folder for <period>/collections/ (default: exports)")
     collect.set_defaults(handler=cmd_collect)
+    bills = commands.add_parser(
+        "bills", help="render a period's customer bills, dunning notices, print files and e-mails (nothing is sent)"
+    )
+    bills.add_argument("--period", required=True, type=period_arg)
+    bills.add_argument("--out", type=Path, default=None, help="folder for <period>/ (default: $M2C_HOME/bills)")
+    bills.add_argument("--workers", type=int, default=None, help="rendering processes (default: CPU count)")
+    bills.add_argument("--reissue", metavar="INVOICE_ID", default=None, help="write one past bill, marked copy")
+    bills.set_defaults(handler=cmd_bills)
 
     demo = commands.add_parser("demo", help="generate a sample utility and run the whole pipeline on it")
     add_sample_options(demo)
@@ -315,6 +323,38 @@ def cmd_collect(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bills(args: argparse.Namespace) -> int:
+    from exports.bills.batch import bills_dir, render_period
+    from exports.bills.load import BillsError
+    from exports.bills.reissue import bill_pdf
+
+    try:
+        if args.reissue:
+            out = (args.out or bills_dir()) / "reissued" / f"{args.reissue}_copy.pdf"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(bill_pdf(args.reissue))
+            print(f"reissued {args.reissue}: {out}")
+            return 0
+        result = render_period(args.period, out_dir=args.out, workers=args.workers)
+    except BillsError as exc:
+        print(f"m2c: {exc}", file=sys.stderr)
+        return 1
+    print(bills_summary(result))
+    return 0
+
+
+def bills_summary(result) -> str:
+    """What m2c bills and the demo print: counts, speed, where the files are, why bills lack a QR code."""
+    lines = [
+        f"bills of {result.period}: {result.bills:,} bills, {result.notices:,} dunning notices, "
+        f"{result.emails:,} e-mails, {result.pages:,} pages in {result.seconds:.1f}s "
+        f"({result.bills_per_second:,.0f} bills/s rendering)",
+        f"  folder: {result.folder}  (print/ per district, email/, notices/, manifest.json)",
+    ]
+    lines += [f"  {count:,} bills without a QR code: {reason}" for reason, count in result.no_qr.most_common()]
+    return "\n".join(lines)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     url = db.database_url()
@@ -339,11 +379,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print_ingest_summary()
     print_layer_summary()
     print_billing_summary()
+    print_demo_bills(periods[-2] if len(periods) > 1 else periods[-1])
     print(f"\ndone in {time.perf_counter() - started:.0f}s.")
     print("  Dagster UI (runs, assets, checks):  .venv/bin/m2c ui    then open http://127.0.0.1:3000")
     print(f"  exports folder:                     {settings.exports_dir()}")
     print(f"  landing folder:                     {settings.landing_dir()}")
     return 0
+
+
+def print_demo_bills(period: str) -> None:
+    """The last closed period's customer bills, rendered, and where they are."""
+    from exports.bills.batch import render_period
+
+    print(f"\nrendering the customer bills of {period} ...")
+    print(bills_summary(render_period(period)))
 
 
 def close_all_but_last(periods: list[str]) -> None:

@@ -20,10 +20,13 @@ def test_bench_smoke_matches_the_pandas_baseline(server_url: str, tmp_path: Path
         "payments + aging + ledger",
         "exports",
         "period close",
+        "customer bills (not counted)",
     } <= stages
     base = result["baseline"]
     assert base["invoices_compared"] > 1_000
     assert base["invoices_matching"] == base["invoices_compared"], base["mismatches"]
     assert json.loads((tmp_path / "bench.json").read_text())["accounts"] == 2_000
     assert "pandas baseline" in table(result)
+    assert result["bills"]["bills"] > 1_000 and result["bills"]["bills_per_second"] > 0
+    assert "customer bills:" in table(result)
     assert len(result["slowest_dbt_nodes"]) == 10 and result["slowest_dbt_nodes"][0]["seconds"] > 0

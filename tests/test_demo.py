@@ -26,12 +26,18 @@ def test_demo_runs_twice_on_the_same_database(tmp_path: Path) -> None:
         for period in ("2024-01", "2024-02"):  # closing through Dagster wrote the closed periods' exports
             assert (tmp_path / "exports" / period / f"ledger_{period}.xlsx").is_file()
         assert not (tmp_path / "exports" / "2024-03").exists()
+        # The last closed period's customer bills, rendered, and where they are.
+        assert "rendering the customer bills of 2024-02" in first.stdout
+        bills_manifest = tmp_path / "bills" / "2024-02" / "manifest.json"
+        assert f"folder: {bills_manifest.parent}" in first.stdout
+        rendered = bills_manifest.read_text()
         pid = (tmp_path / "pg" / "postmaster.pid").read_text().split()[0]
         second = subprocess.run(
             [*m2c, "demo", "--accounts", "40", "--months", "3"], env=env, capture_output=True, text=True, timeout=600
         )
         assert second.returncode == 0, second.stderr[-3000:]
         assert (tmp_path / "pg" / "postmaster.pid").read_text().split()[0] == pid
+        assert bills_manifest.read_text() == rendered  # a closed period's bills again: the same bytes (D109)
 
         # Same files again: nothing new is loaded, so the ingest table reads the same, except for what
         # the new AMR poll landed (its fleet's registry file and its reads).

@@ -6,6 +6,7 @@ import plotly.express as px
 import streamlit as st
 
 from apps import data
+from apps.bills import bill_viewer
 from apps.components import chart, downloads
 
 st.title("Account")
@@ -81,6 +82,8 @@ with right:
     if not returns.empty:
         st.markdown("**Returned direct debits**")
         st.dataframe(returns, hide_index=True, width="stretch")
+
+bill_viewer(invoices)
 
 with st.expander("Invoice lines"):
     invoice_id = st.selectbox("Invoice", invoices["invoice_id"].tolist(), key="account_invoice")

@@ -1,0 +1,1 @@
+"""Customer bills: the issued invoices of a period rendered to PDF, with print, e-mail and dunning output."""

@@ -1,0 +1,260 @@
+"""Render a period's bills and dunning notices into bills/<period>/, in parallel processes.
+
+The folder holds one PDF per issued invoice (`<invoice_id>.pdf`), the dunning notices (`notices/`), the
+print-house files (`print/<district>.pdf`: the district's bills and notices merged in delivery order, and
+`print/print_manifest.csv` with their page counts), e-mail-ready messages (`email/<invoice_id>.eml`, RFC 5322
+with the PDF attached, for accounts with an e-mail; nothing is sent) and `manifest.json` (SHA-256 of every
+file). The folder is replaced only once complete. Rendering the same rows again gives the same bytes (D109).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from pathlib import Path
+
+import psycopg
+from pypdf import PdfWriter
+
+from core import db, settings
+from core import policy as core_policy
+from exports.bills.i18n import texts
+from exports.bills.load import issued_invoice_ids, load_bills, load_notices, utility_from_policy
+from exports.bills.model import Bill, DunningNotice, Utility
+from exports.bills.render import render_bill, render_notice
+
+CHUNK = 200  # bills per task handed to a worker process
+SLICE = 20_000  # bills loaded from the database at a time
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One written PDF: its path relative to the period folder, pages, and the district it is printed in."""
+
+    name: str
+    pages: int
+    district: str
+    no_qr_reason: str | None = None
+
+
+@dataclass
+class BatchResult:
+    period: str
+    folder: Path
+    bills: int
+    notices: int
+    emails: int
+    pages: int
+    seconds: float
+    render_seconds: float
+    no_qr: Counter = field(default_factory=Counter)
+
+    @property
+    def bills_per_second(self) -> float:
+        return self.bills / self.render_seconds if self.render_seconds else 0.0
+
+
+def bills_dir() -> Path:
+    """Where bills go: $M2C_HOME/bills."""
+    return settings.home() / "bills"
+
+
+def render_period(
+    period: str,
+    url: str | None = None,
+    out_dir: Path | None = None,
+    workers: int | None = None,
+    policy: dict | None = None,
+) -> BatchResult:
+    """Render every issued invoice of the period and its dunning notices; returns counts and timings."""
+    started = time.perf_counter()
+    policy = core_policy.load() if policy is None else policy
+    utility = utility_from_policy(policy)
+    disconnection_days = int((policy.get("dunning_days") or {}).get("disconnection", 90))
+    folder = (out_dir or bills_dir()) / period
+    staging = folder.with_name(f".{period}.partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    for sub in ("notices", "print", "email"):
+        (staging / sub).mkdir(parents=True)
+    rendered: list[Rendered] = []
+    bills = emails = 0
+    render_seconds = 0.0
+    with psycopg.connect(url or db.database_url()) as conn, pool_of(workers) as pool:
+        ids = issued_invoice_ids(conn, period)
+        for first in range(0, len(ids), SLICE):
+            some = load_bills(conn, period, ids[first : first + SLICE])
+            rendering = time.perf_counter()
+            rendered += render_all(pool, some, [], utility, staging)
+            render_seconds += time.perf_counter() - rendering
+            emails += write_emails(some, utility, staging)
+            bills += len(some)
+        notices = load_notices(conn, period, disconnection_days)
+        rendered += render_all(pool, [], notices, utility, staging)
+        write_print_files(rendered, staging, pool)
+    write_manifest(period, staging)
+    if folder.exists():
+        shutil.rmtree(folder)
+    staging.rename(folder)
+    return BatchResult(
+        period,
+        folder,
+        bills,
+        len(notices),
+        emails,
+        sum(item.pages for item in rendered),
+        time.perf_counter() - started,
+        render_seconds,
+        Counter(reason_kind(item.no_qr_reason) for item in rendered if item.no_qr_reason),
+    )
+
+
+def reason_kind(reason: str) -> str:
+    """A QR-skip reason without the invoice number, so the report counts alike reasons together."""
+    return re.sub(r" \([^)]*\)", "", re.sub(r"^INV-\S+: ", "", reason))
+
+
+@contextmanager
+def pool_of(workers: int | None) -> Iterator[ProcessPoolExecutor | None]:
+    """`workers` rendering processes (default: the CPU count); None (render here) for one."""
+    workers = workers or os.cpu_count() or 1
+    if workers == 1:
+        yield None
+        return
+    with ProcessPoolExecutor(workers) as pool:
+        yield pool
+
+
+def render_all(
+    pool: ProcessPoolExecutor | None, bills: list[Bill], notices: list[DunningNotice], utility: Utility, folder: Path
+) -> list[Rendered]:
+    """Bills and notices in the order given, written under folder; chunks of CHUNK rendered by the pool."""
+    tasks = [(render_chunk, bills[i : i + CHUNK]) for i in range(0, len(bills), CHUNK)]
+    tasks += [(render_notice_chunk, notices[i : i + CHUNK]) for i in range(0, len(notices), CHUNK)]
+    if pool is None or len(tasks) <= 1:
+        results = [task(chunk, utility, folder) for task, chunk in tasks]
+    else:
+        futures = [pool.submit(task, chunk, utility, folder) for task, chunk in tasks]
+        results = [future.result() for future in futures]
+    return [item for chunk in results for item in chunk]
+
+
+def render_chunk(bills: list[Bill], utility: Utility, folder: Path) -> list[Rendered]:
+    done = []
+    for bill in bills:
+        pdf, pages, no_qr = render_bill(bill, utility)
+        (folder / f"{bill.invoice_id}.pdf").write_bytes(pdf)
+        done.append(Rendered(f"{bill.invoice_id}.pdf", pages, bill.district, no_qr))
+    return done
+
+
+def render_notice_chunk(notices: list[DunningNotice], utility: Utility, folder: Path) -> list[Rendered]:
+    done = []
+    for notice in notices:
+        pdf, pages = render_notice(notice, utility)
+        name = f"notices/{notice.account_id}_{notice.stage}.pdf"
+        (folder / name).write_bytes(pdf)
+        done.append(Rendered(name, pages, notice.district))
+    return done
+
+
+def write_print_files(rendered: list[Rendered], folder: Path, pool: ProcessPoolExecutor | None = None) -> None:
+    """Per district one merged PDF in delivery order (bills, then notices), merged by the pool's workers,
+    and a CSV of every print file's documents with their first page and page count."""
+    by_district: dict[str, list[Rendered]] = defaultdict(list)
+    for item in rendered:
+        by_district[item.district or "unknown"].append(item)
+    districts = sorted(by_district)
+    names = {district: f"print/{safe_name(district)}.pdf" for district in districts}
+    jobs = [(folder, names[d], d, [item.name for item in by_district[d]]) for d in districts]
+    if pool is None or len(jobs) <= 1:
+        for job in jobs:
+            merge(*job)
+    else:
+        for future in [pool.submit(merge, *job) for job in jobs]:
+            future.result()
+    with (folder / "print" / "print_manifest.csv").open("w", newline="") as out:
+        manifest = csv.writer(out)
+        manifest.writerow(["print_file", "sequence", "document", "first_page", "pages"])
+        for district in districts:
+            page = 1
+            for sequence, item in enumerate(by_district[district], start=1):
+                manifest.writerow([names[district], sequence, item.name, page, item.pages])
+                page += item.pages
+
+
+def merge(folder: Path, name: str, district: str, documents: list[str]) -> None:
+    """One print file: the documents' pages in order (pypdf), without a random file identifier."""
+    writer = PdfWriter()
+    for document in documents:
+        writer.append(str(folder / document))
+    writer.add_metadata({"/Title": f"Print file {district}", "/Producer": "Meter-to-Cash (pypdf)"})
+    writer._ID = None  # no random file identifier: the same bills give the same bytes
+    with (folder / name).open("wb") as pdf:
+        writer.write(pdf)
+
+
+def safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "unknown"
+
+
+def write_emails(bills: list[Bill], utility: Utility, folder: Path) -> int:
+    """An RFC 5322 message per bill whose account has an e-mail: plain-text body, the PDF attached."""
+    count = 0
+    for bill in bills:
+        if not bill.email:
+            continue
+        t = texts(bill.locale)
+        message = EmailMessage()
+        message["From"] = formataddr((utility.name, utility.email))
+        message["To"] = formataddr((bill.customer_name, bill.email))
+        message["Subject"] = f"{t.gettext('Bill')} {bill.invoice_id}"
+        message["Date"] = format_datetime(bill_datetime(bill))
+        message["Message-ID"] = f"<{bill.invoice_id}@bills.meter-to-cash>"
+        message.set_content(
+            "\n".join(
+                [
+                    f"{t.gettext('Bill number')}: {bill.invoice_id}",
+                    f"{t.gettext('Period')}: {bill.period}",
+                    f"{t.gettext('Amount due')}: {t.money(bill.amount_due, bill.currency)}",
+                    f"{t.gettext('Due date')}: {t.date(bill.due_date)}",
+                    f"{t.gettext('Payment reference')}: {bill.payment_reference}",
+                    "",
+                    utility.name,
+                ]
+            )
+        )
+        pdf = (folder / f"{bill.invoice_id}.pdf").read_bytes()
+        message.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"{bill.invoice_id}.pdf")
+        message.set_boundary(f"=_bill_{bill.invoice_id}")  # fixed, so re-rendering gives the same bytes
+        (folder / "email" / f"{bill.invoice_id}.eml").write_bytes(bytes(message))
+        count += 1
+    return count
+
+
+def bill_datetime(bill: Bill) -> dt.datetime:
+    return dt.datetime(bill.bill_date.year, bill.bill_date.month, bill.bill_date.day, tzinfo=dt.UTC)
+
+
+def write_manifest(period: str, folder: Path) -> None:
+    """manifest.json: every file's relative name, bytes and SHA-256 (no timestamps: reproducible)."""
+    files = sorted(path for path in folder.rglob("*") if path.is_file())
+    entries = []
+    for path in files:
+        with path.open("rb") as data:
+            digest = hashlib.file_digest(data, "sha256").hexdigest()
+        entries.append({"name": str(path.relative_to(folder)), "bytes": path.stat().st_size, "sha256": digest})
+    manifest = {"period": period, "files": entries}
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
