@@ -356,6 +356,10 @@ def write_workbook(
     return WorkbookResult(path, content, results)
 
 
+# Cover figures that are not money: a rate as a percentage, days with one decimal.
+COVER_FORMATS = {"Collection rate": "0.0%", "Days sales outstanding": "0.0"}
+
+
 def write_cover(ws: WriteOnlyWorksheet, facts: list[tuple[str, object]], results: dict, currency: str) -> None:
     ws.column_dimensions["A"].width = 44
     ws.column_dimensions["B"].width = 66
@@ -364,7 +368,9 @@ def write_cover(ws: WriteOnlyWorksheet, facts: list[tuple[str, object]], results
     ws.append([title])
     for label, value in facts:
         cell = WriteOnlyCell(ws, value)
-        if isinstance(value, Decimal):
+        if label in COVER_FORMATS:
+            cell.number_format = COVER_FORMATS[label]
+        elif isinstance(value, Decimal):
             cell.number_format = money_format(currency)
         elif isinstance(value, dt.datetime):
             cell.number_format = "yyyy-mm-dd hh:mm:ss"

@@ -21,6 +21,9 @@ class Column:
     default: str | None = None
     check: str | None = None  # SQL predicate on the typed value, e.g. "{v} >= 0"
     check_reason: str | None = None  # what the check demands, e.g. "must be ≥ 0"
+    # An optional field that nothing is billed from (an IBAN): an invalid value is set aside (loaded as
+    # null) with a warning row in the rejects naming file, row and reason; the row itself is loaded (D101).
+    set_aside: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ ACCOUNTS = TableSpec(
         Column("payment_method", "enum", required=True, values=("direct_debit", "bank_transfer", "counter")),
         Column("parent_account_id"),
         Column("email"),
-        Column("iban", "iban"),
+        Column("iban", "iban", set_aside=True),
         Column("opened_on", "date", required=True),
         Column("closed_on", "date"),
     ),

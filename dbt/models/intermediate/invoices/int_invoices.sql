@@ -167,6 +167,7 @@ reviewed as (
                 > {{ policy('high_bill_factor') }} * recent_averages.average_amount
                 then 'high_bill'
         end as review_reason,
+        recent_averages.average_amount,
         latest_bill_decisions.decision as bill_decision,
         hold_states.still_held,
         hold_states.released
@@ -209,6 +210,7 @@ final as (
         status,
         review_reason,
         period_amount,
+        average_amount,
         nullif(concat_ws(',', still_held, case when status = 'held' then {{ period() }} end), '') as held_periods,
         released as released_periods
     from decided
