@@ -71,8 +71,8 @@ def show_table(frame: pd.DataFrame, currency: str | None = None, key: str | None
         if is_money(column, values):
             shown[column] = values.map(lambda v: None if v is None or pd.isna(v) else Decimal(str(v)).quantize(CENT))
             config[column] = money_column(words(column), currency)
-        elif values.dtype == object and not values.map(lambda v: isinstance(v, Decimal)).any():
-            shown[column] = values.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else v)
+        elif values.dtype == object and values.dropna().map(lambda v: isinstance(v, str)).all():
+            shown[column] = values.map(lambda v: v if isinstance(v, str) else "")  # text: empty, not "None"
             config[column] = st.column_config.Column(words(column))
         else:
             config[column] = st.column_config.Column(words(column))

@@ -1,5 +1,6 @@
 """Bills held for review (high bill, total ≤ 0): release or keep holding, with the charges that caused the hold."""
 
+import pandas as pd
 import streamlit as st
 
 from apps import data, identity, review
@@ -11,7 +12,8 @@ PENDING = """select action, reviewer, decided_at from review.bill_decisions
 
 def held_queue(period: str):
     return data.query(
-        """select invoice_id, account_id, total_amount, period_amount, average_amount, currency, review_reason, reason
+        """select invoice_id, account_id, total_amount, period_amount, average_amount, last_year_amount, currency,
+                  review_reason, reason
            from marts.exc_bill_review where period = :period and status = 'held' order by total_amount desc""",
         {"period": period},
     )
@@ -23,12 +25,10 @@ def show_context(row) -> None:
     left, middle, right = st.columns(3)
     left.metric("This period's charges", money(row["period_amount"], currency))
     middle.metric("Average of the last 6 invoices", money(row["average_amount"], currency))
-    ratio = (
-        f"{row['period_amount'] / row['average_amount']:.2f} ×"
-        if row["average_amount"] and row["period_amount"] is not None and row["average_amount"] > 0
-        else "–"
-    )
-    right.metric("Charges ÷ average", ratio)
+    right.metric("Same month last year", money(row["last_year_amount"], currency))
+    baseline = max((v for v in (row["average_amount"], row["last_year_amount"]) if pd.notna(v)), default=None)
+    if baseline and pd.notna(row["period_amount"]) and baseline > 0:
+        st.caption(f"The charges are {row['period_amount'] / baseline:.2f} × the higher of the two baselines.")
     recent = data.query(
         """select invoice_id, period, status, total_amount, subtotal_amount, has_estimated_lines, currency
            from marts.fct_invoices where account_id = :account order by period desc limit 7""",

@@ -11,7 +11,8 @@ review_figures as (
     select
         invoice_id,
         period_amount,
-        average_amount
+        average_amount,
+        last_year_amount
     from {{ ref('int_invoices') }}
     where period = {{ period() }} and review_reason is not null
 ),
@@ -24,13 +25,19 @@ final as (
         invoices.total_amount,
         review_figures.period_amount,
         round(review_figures.average_amount, 2) as average_amount,
+        review_figures.last_year_amount,
         invoices.currency,
         invoices.review_reason,
         invoices.status,
         case invoices.review_reason
             when 'high_bill'
                 then format(
-                    'this period''s charges are over %s x the average of the last 6 invoices',
+                    'this period''s charges are over %s x the average of the last 6 invoices'
+                    || case
+                        when review_figures.last_year_amount is not null
+                            then ' and the same month last year'
+                        else ''
+                    end,
                     {{ policy('high_bill_factor') }}
                 )
             else 'the invoice total is zero or negative'
