@@ -35,6 +35,12 @@ WORDS = {
     "usage_units": "Usage",
     "write_off_decision": "Write-off decision",
     "decided": "Decision waiting for the next run",
+    "period_amount": "This period's charges",
+    "average_amount": "Average of the last 6",
+    "last_year_amount": "Same month last year",
+    "balance_amount": "Balance",
+    "last_payment_on": "Last payment",
+    "unapplied_amount": "Unapplied",
 }
 MONEY_WORDS = ("amount", "balance", "price", "revenue", "collected", "charge", "total", "open", "overdue")
 
@@ -54,6 +60,12 @@ def is_money(column: str, values: pd.Series) -> bool:
     return bool(numeric) and any(word in column for word in MONEY_WORDS) and not quantity
 
 
+def is_text(values: pd.Series) -> bool:
+    """A text column (object or pandas string dtype) whose non-empty cells are all strings."""
+    textual = values.dtype == object or pd.api.types.is_string_dtype(values.dtype)
+    return bool(textual) and bool(values.dropna().map(lambda v: isinstance(v, str)).all())
+
+
 def money_column(label: str, currency: str) -> object:
     """Money with two decimals and the currency: the column stays numeric (sorting, downloads)."""
     return st.column_config.NumberColumn(label, format=f"%.2f {currency}".strip())
@@ -71,8 +83,8 @@ def show_table(frame: pd.DataFrame, currency: str | None = None, key: str | None
         if is_money(column, values):
             shown[column] = values.map(lambda v: None if v is None or pd.isna(v) else Decimal(str(v)).quantize(CENT))
             config[column] = money_column(words(column), currency)
-        elif values.dtype == object and values.dropna().map(lambda v: isinstance(v, str)).all():
-            shown[column] = values.map(lambda v: v if isinstance(v, str) else "")  # text: empty, not "None"
+        elif is_text(values):
+            shown[column] = values.map(lambda v: v if isinstance(v, str) else "").astype(object)  # empty, not "None"
             config[column] = st.column_config.Column(words(column))
         else:
             config[column] = st.column_config.Column(words(column))
@@ -102,6 +114,9 @@ def excel_bytes(frame: pd.DataFrame, name: str) -> bytes:
 
 
 def chart(figure, frame: pd.DataFrame, name: str) -> None:
+    """A plotly chart and its data's downloads; periods (YYYY-MM) on an x axis stay labels, not dates."""
+    if "period" in frame.columns and all(getattr(trace, "orientation", None) != "h" for trace in figure.data):
+        figure.update_xaxes(type="category", categoryorder="category ascending")
     st.plotly_chart(figure, width="stretch", key=f"chart_{name}")
     downloads(frame, name)
 

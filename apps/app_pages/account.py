@@ -124,6 +124,7 @@ def usage(billing_id: str, account_id: str) -> None:
     figure.update_layout(
         title="Billed usage per service", barmode="stack", legend_title_text="Read", height=260 * len(services)
     )
+    figure.update_xaxes(type="category", categoryorder="category ascending")
     figure.update_xaxes(title_text="Period", row=len(services), col=1)
     st.plotly_chart(figure, width="stretch", key=f"chart_usage_{account_id}")
     downloads(history, f"usage_{account_id}")

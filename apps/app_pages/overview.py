@@ -10,7 +10,7 @@ from apps.components import chart, shift, show_table
 
 
 def key_figure_tiles(now: kpis.Figures, previous: kpis.Figures | None, last_year: kpis.Figures | None) -> None:
-    columns = st.columns(4)
+    columns = st.columns(3)  # wide enough for "1,234,567.89 EUR"
     for index, (label, _) in enumerate(kpis.FIGURES):
         value = now.values.get(label)
         delta = kpis.change(label, value, previous.values.get(label) if previous else None)
@@ -18,7 +18,7 @@ def key_figure_tiles(now: kpis.Figures, previous: kpis.Figures | None, last_year
         help_text = f"Same period last year: {last_year.shown(label) if last_year else '–'}"
         if label == "Held for review (not issued)":
             help_text = f"{now.held_invoices:,} bills held for review; not in revenue or receivables until released."
-        columns[index % 4].metric(
+        columns[index % 3].metric(
             label,
             now.shown(label),
             delta=f"{delta} vs previous" if delta else None,

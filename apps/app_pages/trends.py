@@ -74,16 +74,14 @@ yoy = data.numeric(
         yearly_params,
     )
 )
-chart(
-    px.line(
-        yoy,
-        x="month",
-        y="revenue",
-        color="year",
-        markers=True,
-        title="Billed revenue, year over year",
-        labels={"month": "Month", "revenue": f"Revenue ({CURRENCY})", "year": "Year"},
-    ),
+yoy_figure = px.line(
     yoy,
-    "revenue_year_over_year",
+    x="month",
+    y="revenue",
+    color="year",
+    markers=True,
+    title="Billed revenue, year over year",
+    labels={"month": "Month", "revenue": f"Revenue ({CURRENCY})", "year": "Year"},
 )
+yoy_figure.update_xaxes(type="category", categoryorder="category ascending")
+chart(yoy_figure, yoy, "revenue_year_over_year")
