@@ -46,6 +46,14 @@ def has_marts() -> bool:
     return bool(scalar("select to_regclass('marts.agg_receivables_monthly') is not null"))
 
 
+def closed_periods() -> dict[str, object]:
+    """Closed billing periods (`YYYY-MM`) and when each was closed, from `marts.dim_closed_periods`."""
+    if not scalar("select to_regclass('marts.dim_closed_periods') is not null"):
+        return {}
+    rows = query("select period, closed_at from marts.dim_closed_periods order by period")
+    return dict(zip(rows["period"], rows["closed_at"], strict=True))
+
+
 def periods() -> list[str]:
     """Billed periods, oldest first."""
     return query("select distinct period from marts.agg_sales_monthly order by period")["period"].tolist()

@@ -11,6 +11,16 @@ def first_period() -> str:
     return os.environ.get("M2C_FIRST_PERIOD") or "2024-01"
 
 
+def partitions_end() -> str | None:
+    """The exclusive end (YYYY-MM-DD) of the billing periods: the month after M2C_LAST_PERIOD (YYYY-MM), or
+    None (the last complete month) when it is not set or malformed."""
+    last = os.environ.get("M2C_LAST_PERIOD") or ""
+    try:
+        return f"{month_add(dt.date.fromisoformat(f'{last}-01'), 1):%Y-%m-%d}"
+    except ValueError:
+        return None
+
+
 def month_add(first: dt.date, months: int) -> dt.date:
     index = first.year * 12 + first.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)

@@ -74,9 +74,9 @@ def export_period(
                 ("Period", period),
                 ("Status", f"closed {closed_at:%Y-%m-%d %H:%M} UTC" if closed_at else "open (provisional)"),
                 ("Generated at (UTC)", generated_at),
-                ("Database", db.describe(url)),
                 ("Currency", currency),
                 *totals.items(),
+                *key_figures(conn, period, currency),
             ]
 
         workbook = write_workbook(conn, period, staging / f"ledger_{period}.xlsx", cover, currency, max_sheet_rows)
@@ -147,6 +147,32 @@ def control_totals(conn: psycopg.Connection, period: str, sheets: dict[str, Shee
         "Cash received (net of reversals)": sheets["Cash Receipts"].totals["Amount"],
         "Unapplied cash": sheets["Unapplied Cash"].totals["Unapplied"],
     }
+
+
+# The Overview app's key figures (apps/kpis.py reads the same marts): label -> expression on
+# agg_collections_monthly `c` (one row per period and currency).
+KEY_FIGURES = {
+    "Held for review (not issued)": "c.held_amount",
+    "Held invoices": "c.held_invoices",
+    "Billed revenue (excl. taxes)": """(select coalesce(sum(s.revenue_amount), 0) from marts.agg_sales_monthly as s
+                                         where s.period = c.period and s.currency = c.currency)""",
+    "Collection rate": "c.collection_rate",
+    "Days sales outstanding": "c.days_sales_outstanding",
+    "AR over 90 days": "c.over_90_days_amount",
+    "Active accounts": "c.active_accounts",
+}
+
+
+def key_figures(conn: psycopg.Connection, period: str, currency: str) -> list[tuple[str, object]]:
+    """The cover's key figures beyond the control totals, from the marts the Overview app reads."""
+    row = conn.execute(
+        f"select {', '.join(KEY_FIGURES.values())} from marts.agg_collections_monthly as c"
+        " where c.period = %s and c.currency = %s",
+        (period, currency),
+    ).fetchone()
+    if row is None:
+        return []
+    return list(zip(KEY_FIGURES, row, strict=True))
 
 
 def write_csv(conn: psycopg.Connection, period: str, query: str, path: Path) -> int:

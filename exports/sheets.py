@@ -22,6 +22,7 @@ class Sheet:
     columns: tuple[Column, ...]
     totals: bool = False  # append a totals row summing the money columns
     subtotals: bool = False  # the query's own rows labelled "Subtotal ..." / "Total ..." are set in bold
+    total_label: str = "Total"  # the first cell of the totals row (which sums the query's "Total" rows)
 
     @property
     def currency_index(self) -> int | None:
@@ -142,20 +143,51 @@ AGING = Sheet(
     subtotals=True,
 )
 
-# Held and carried-forward invoices are listed but are not receivables until issued. The total is what the
-# customer is asked to pay: subtotal + levy + VAT + the late charge lines the bill run added (D66).
+# Issued invoices first, closed by a "Total" row (status issued): the figure the cover's "Invoices issued"
+# is, and the sheet's totals row. Held and carried-forward invoices follow, each group with a
+# "Subtotal … (not issued)": listed, but not receivables until issued. The total is what the customer is
+# asked to pay: subtotal + levy + VAT + the late charge lines the bill run added (D66).
+INVOICE_REGISTER_AMOUNTS = (
+    "subtotal_amount",
+    "levy_amount",
+    "vat_amount",
+    "late_charge_amount",
+    "total_amount",
+    "carried_forward_amount",
+)
 INVOICE_REGISTER = Sheet(
     "Invoice Register",
-    """select i.invoice_id, i.account_id, a.customer_name, i.bill_date, i.due_date, i.status, i.currency,
-              i.subtotal_amount, i.levy_amount, i.vat_amount, i.late_charge_amount, i.total_amount,
-              i.carried_forward_amount,
-              i.line_count, i.review_reason
-       from marts.fct_invoices as i
-       left join marts.dim_accounts as a on i.account_id = a.account_id
-       where i.period = %(period)s""",
-    "i.invoice_id",
+    """with invoices as (
+           select i.invoice_id, i.account_id, a.customer_name, i.bill_date, i.due_date, i.status, i.currency,
+                  {amounts}, i.line_count, i.review_reason,
+                  case i.status when 'issued' then 1 when 'held' then 2 else 3 end as status_order
+           from marts.fct_invoices as i
+           left join marts.dim_accounts as a on i.account_id = a.account_id
+           where i.period = %(period)s
+       ),
+       register_rows as (
+           select invoice_id, account_id, customer_name, bill_date, due_date, status, currency, {plain},
+                  line_count, review_reason, status_order, 1 as row_kind
+           from invoices
+           union all
+           select case when status = 'issued' then 'Total'
+                       else 'Subtotal ' || replace(status, '_', ' ') || ' (not issued)' end,
+                  null, null, null, null, status, currency, {sums}, sum(line_count)::integer, null,
+                  status_order, 2
+           from invoices
+           group by currency, status, status_order
+       )
+       select u.invoice_id, u.account_id, u.customer_name, u.bill_date, u.due_date, u.status, u.currency,
+              {plain_u}, u.line_count, u.review_reason
+       from register_rows as u""".format(
+        amounts=", ".join(f"i.{a}" for a in INVOICE_REGISTER_AMOUNTS),
+        plain=", ".join(INVOICE_REGISTER_AMOUNTS),
+        sums=", ".join(f"sum({a})" for a in INVOICE_REGISTER_AMOUNTS),
+        plain_u=", ".join(f"u.{a}" for a in INVOICE_REGISTER_AMOUNTS),
+    ),
+    "u.currency, u.status_order, u.row_kind, u.invoice_id",
     (
-        Column("Invoice", width=22),
+        Column("Invoice", width=30),
         Column("Account", width=12),
         Column("Customer", width=26),
         Column("Bill date", "date", 11),
@@ -172,6 +204,8 @@ INVOICE_REGISTER = Sheet(
         Column("Review reason", width=40),
     ),
     totals=True,
+    subtotals=True,
+    total_label="Total issued",
 )
 
 CASH_RECEIPTS = Sheet(

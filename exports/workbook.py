@@ -27,6 +27,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from core import vocabularies
 from exports.sheets import SHEETS, Sheet
@@ -194,17 +195,28 @@ def totals_row(sheet: Sheet, result: SheetResult, styles: Styles, currency: str)
     if not sheet.totals:
         return ""
     money = styles.money[currency in NO_DECIMALS, True]
-    cells = [("Total", styles.bold)] + [
+    cells = [(sheet.total_label, styles.bold)] + [
         (result.totals.get(c.header), money if c.kind == "money" else styles.bold) for c in sheet.columns[1:]
     ]
     return row_xml("{row}", cells)
 
 
+# A sheet wider than this (sum of column widths, in characters) prints landscape.
+PORTRAIT_WIDTH = 100
+
+
 def lay_out(ws: WriteOnlyWorksheet, part: Part) -> None:
+    """Column widths, frozen header, autofilter and print set-up: fit to one page wide, header row
+    repeated on every printed page, landscape when the sheet is wide."""
     for index, column in enumerate(part.sheet.columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = part.filter_ref
+    ws.print_title_rows = "1:1"
+    wide = sum(column.width for column in part.sheet.columns) > PORTRAIT_WIDTH
+    ws.page_setup.orientation = "landscape" if wide else "portrait"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def frames(parts: list[Part]) -> dict[str, tuple[bytes, bytes]]:
@@ -356,6 +368,10 @@ def write_workbook(
     return WorkbookResult(path, content, results)
 
 
+# Cover figures that are not money: a rate as a percentage, days with one decimal.
+COVER_FORMATS = {"Collection rate": "0.0%", "Days sales outstanding": "0.0"}
+
+
 def write_cover(ws: WriteOnlyWorksheet, facts: list[tuple[str, object]], results: dict, currency: str) -> None:
     ws.column_dimensions["A"].width = 44
     ws.column_dimensions["B"].width = 66
@@ -364,7 +380,9 @@ def write_cover(ws: WriteOnlyWorksheet, facts: list[tuple[str, object]], results
     ws.append([title])
     for label, value in facts:
         cell = WriteOnlyCell(ws, value)
-        if isinstance(value, Decimal):
+        if label in COVER_FORMATS:
+            cell.number_format = COVER_FORMATS[label]
+        elif isinstance(value, Decimal):
             cell.number_format = money_format(currency)
         elif isinstance(value, dt.datetime):
             cell.number_format = "yyyy-mm-dd hh:mm:ss"

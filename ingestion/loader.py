@@ -25,13 +25,14 @@ from ingestion.readers import TARIFF_CSV_WORDS, Table, UnreadableFile, read_file
 from ingestion.schema import (
     INSTANT,
     WALL,
-    cast_expr,
     ensure_raw_schema,
     instant_reason,
     instant_select,
+    loaded_expr,
     occurrence_window,
     reason_expr,
     value_expr,
+    warning_expr,
 )
 from ingestion.specs import FOLDERS, SPECS, TableSpec
 
@@ -286,6 +287,7 @@ def _validate_and_insert(
     """
     reasons: list[sql.Composable] = [reason_expr(c, timezone_name) for c in spec.all_columns]
     reasons.append(instant_reason(spec, timezone_name))
+    warnings = [warning_expr(c, timezone_name) for c in spec.all_columns if c.set_aside] or [sql.SQL("null")]
     window = occurrence_window(spec)
     if spec.unique_in_file:
         keys = sql.SQL(", ").join(value_expr(spec.column(k)) for k in spec.unique_in_file)
@@ -318,7 +320,7 @@ def _validate_and_insert(
             )
         )
     target_columns = [c.name for c in spec.all_columns]
-    casts = [cast_expr(c, timezone_name) for c in spec.all_columns]
+    casts = [loaded_expr(c, timezone_name) for c in spec.all_columns]
     if spec.instant:  # its local time from the parsed wall time, else from the instant (no second parse)
         local = sql.SQL("coalesce(l.{}, l.{} at time zone {})").format(WALL, INSTANT, sql.Literal(timezone_name))
         casts[target_columns.index(spec.instant.column)] = local
@@ -332,19 +334,21 @@ def _validate_and_insert(
         extra = sql.SQL("null::jsonb")
     return sql.SQL(
         """with checked as materialized (
-             select l.*, concat_ws('; ', {reasons}) as _reason
+             select l.*, concat_ws('; ', {reasons}) as _reason, concat_ws('; ', {warnings}) as _warning
              -- offset 0 keeps the instant a column computed once, not an expression inlined per use
              from (select l.*{instant} from (select l.*{window} from _land as l) as l offset 0) as l
            ),
            rejected as (
-             insert into raw.rejects (file_id, target, row_no, raw_values, reason)
+             insert into raw.rejects (file_id, target, row_no, raw_values, reason, kind)
              select {file_id}, {target}, c.row_no,
                     jsonb_strip_nulls(
-                      to_jsonb(c) - array['row_no', '_reason', '_first_row', '_occurrence', '_wall', '_instant']
+                      to_jsonb(c)
+                      - array['row_no', '_reason', '_warning', '_first_row', '_occurrence', '_wall', '_instant']
                     ),
-                    c._reason
+                    concat_ws('; ', nullif(c._reason, ''), nullif(c._warning, '')),
+                    case when c._reason <> '' then 'rejected' else 'warning' end
              from checked as c
-             where c._reason <> ''
+             where c._reason <> '' or c._warning <> ''
            )
            insert into raw.{table} ({columns}, _file_id, _row_no, _extra)
            select {casts}, {file_id}, l.row_no, {extra}
@@ -352,6 +356,7 @@ def _validate_and_insert(
            where l._reason = ''"""
     ).format(
         reasons=sql.SQL(", ").join(reasons),
+        warnings=sql.SQL(", ").join(warnings),
         file_id=sql.Literal(file_id),
         window=window,
         instant=instant_select(spec, timezone_name),

@@ -144,6 +144,9 @@ create table if not exists raw.rejects (
   rejected_at timestamptz not null default now(),
   primary key (file_id, target, row_no)
 );
+-- 'rejected': the row was not loaded; 'warning': the row was loaded with an invalid optional field set
+-- aside (null), the reason names the field (D101).
+alter table raw.rejects add column if not exists kind text not null default 'rejected';
 """
 
 
@@ -282,7 +285,31 @@ _TYPE_CHECKS = {
 
 
 def reason_expr(col: Column, timezone: str) -> sql.Composable:
-    """A CASE yielding this column's reason to reject the row, or NULL when the value is fine."""
+    """A CASE yielding this column's reason to reject the row, or NULL when the value is fine.
+
+    A set-aside column never rejects its row: its reason is `warning_expr`'s instead."""
+    if col.set_aside:
+        return sql.SQL("null")
+    return problem_expr(col, timezone)
+
+
+def warning_expr(col: Column, timezone: str) -> sql.Composable:
+    """For a set-aside column: why its value is not loaded (the row is), or NULL when it is fine."""
+    if not col.set_aside:
+        return sql.SQL("null")
+    return sql.SQL("({}) || '; set aside: the row is loaded without it'").format(problem_expr(col, timezone))
+
+
+def loaded_expr(col: Column, timezone: str) -> sql.Composable:
+    """The value loaded for a column: its typed value; for a set-aside column, null when it is invalid."""
+    typed = cast_expr(col, timezone)
+    if not col.set_aside:
+        return typed
+    return sql.SQL("case when ({}) is null then {} end").format(problem_expr(col, timezone), typed)
+
+
+def problem_expr(col: Column, timezone: str) -> sql.Composable:
+    """A CASE yielding what is wrong with this column's value (missing, malformed, failing its check)."""
     v = value_expr(col)
     name = sql.Literal(col.name)
     shown = sql.SQL("left({}, 60)").format(v)

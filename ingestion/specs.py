@@ -24,6 +24,9 @@ class Column:
     check: str | None = None  # SQL predicate on the typed value, e.g. "{v} >= 0"
     check_reason: str | None = None  # what the check demands, e.g. "must be ≥ 0"
     values_name: str | None = None  # an enum too long to list in a reason: what its values are
+    # An optional field that nothing is billed from (an IBAN): an invalid value is set aside (loaded as
+    # null) with a warning row in the rejects naming file, row and reason; the row itself is loaded (D101).
+    set_aside: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ ACCOUNTS = TableSpec(
         Column("payment_method", "enum", required=True, values=("direct_debit", "bank_transfer", "counter")),
         Column("parent_account_id"),
         Column("email"),
-        Column("iban", "iban"),
+        Column("iban", "iban", set_aside=True),
         Column("opened_on", "date", required=True),
         Column("closed_on", "date"),
         # The SEPA direct debit mandate (D81): a direct_debit account without one is billed but not collected.

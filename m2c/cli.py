@@ -7,7 +7,6 @@ import contextlib
 import datetime as dt
 import os
 import shlex
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -494,8 +493,8 @@ def cmd_apps(args: argparse.Namespace) -> NoReturn:
     os.execve(command[0], command, env)
 
 
-def cmd_ui(args: argparse.Namespace) -> int:
-    db.database_url()
+def cmd_ui(args: argparse.Namespace) -> NoReturn:
+    url = db.database_url()
     settings.ensure_dagster_home()
     dagster = Path(sys.executable).with_name("dagster")
     command = [
@@ -508,7 +507,24 @@ def cmd_ui(args: argparse.Namespace) -> int:
         "-p",
         str(args.port),
     ]
-    return subprocess.call(command, cwd=settings.REPO_ROOT)
+    print(f"Dagster UI on http://127.0.0.1:{args.port}  (database {db.describe(url)}; Ctrl-C stops)", flush=True)
+    # dagster dev replaces this process, as `m2c apps` does, so Ctrl-C and SIGTERM reach it directly.
+    os.chdir(settings.REPO_ROOT)
+    env = {**os.environ, "M2C_DATABASE_URL": url}
+    if last := last_period_with_data(url):
+        env.setdefault("M2C_LAST_PERIOD", last)
+    os.execve(command[0], command, env)
+
+
+def last_period_with_data(url: str) -> str | None:
+    """The last period (YYYY-MM) with a landed reading, or None when there are none (or no raw schema)."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        if not conn.execute("select to_regclass('raw.readings') is not null").fetchone()[0]:
+            return None
+        last = conn.execute("select max(read_at) from raw.readings").fetchone()[0]
+    return f"{last:%Y-%m}" if last else None
 
 
 if __name__ == "__main__":  # python -m m2c.cli

@@ -4,15 +4,18 @@ and the next billing run applies them."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import psycopg
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from apps.components import running_balance
 from tests.conftest import AppData
 from tests.helpers import environment, run_job, scalar
 
@@ -63,14 +66,19 @@ def caption_count(app: AppTest) -> int:
 def test_executive_pages_show_the_marts(app: AppTest, app_db: str) -> None:
     visit(app, "overview")
     assert app.title[0].value == f"Overview · {LAST}"
-    assert metric(app, "Total AR") == euros(
+    assert metric(app, "AR subledger closing") == euros(
         scalar(app_db, "select sum(closing_ar_amount) from marts.agg_receivables_monthly where period = %s", (LAST,))
     )
-    assert metric(app, "Billed revenue") == euros(
+    assert metric(app, "Billed revenue (excl. taxes)") == euros(
         scalar(app_db, "select sum(revenue_amount) from marts.agg_sales_monthly where period = %s", (LAST,))
     )
-    issued = scalar(app_db, "select count(*) from marts.fct_invoices where period = %s and status = 'issued'", (LAST,))
-    assert metric(app, "Active accounts") == f"{issued:,}"
+    # Active accounts come from contracts in force, billed or not (a held bill's account is still active).
+    contracted = scalar(
+        app_db,
+        """select count(distinct account_id) from intermediate.int_contracts_deduplicated
+           where start_date <= date '2024-04-30' and (end_date is null or end_date >= date '2024-04-01')""",
+    )
+    assert metric(app, "Active accounts") == f"{contracted:,}"
     assert traces(app) and all(traces(app))
 
     visit(app, "trends")
@@ -102,7 +110,9 @@ def test_executive_pages_show_the_marts(app: AppTest, app_db: str) -> None:
 
 def test_review_queues_count_what_the_marts_hold(app: AppTest, app_db: str) -> None:
     expected = {
-        "review_readings": "select count(*) from marts.exc_reading_anomalies where period = %s and decision is null",
+        # A DUPLICATE pair is one decision (on the meter's read at that time); flags without a read apart.
+        "review_readings": """select count(distinct (flag, meter_id, read_at)) from marts.exc_reading_anomalies
+                               where period = %s and decision is null and read_at is not null""",
         "review_bills": "select count(*) from marts.exc_bill_review where period = %s and status = 'held'",
         "review_payments": "select count(*) from marts.exc_unapplied_payments where period = %s",
         "review_write_offs": """select count(*) from marts.fct_dunning_stages where period = %s
@@ -128,6 +138,7 @@ def test_decisions_are_validated_saved_and_applied_by_the_next_run(
     # A held bill: no reviewer name -> refused; then released by two reviewers (both kept, the latest applies).
     decide(app, "review_bills", reviewer=None)
     invoice = app.selectbox(key="bill_pick").options[0].split(" · ")[0]
+    app.radio(key="bill_action").set_value("release")
     app.text_input(key="bill_reason").set_value("meter exchanged, usage is real")
     app.button[0].click().run()
     assert any("Enter your name" in e.value for e in app.error)
@@ -147,14 +158,14 @@ def test_decisions_are_validated_saved_and_applied_by_the_next_run(
 
     # A reading: a replacement must be a number >= 0; an accepted read is saved with who and why.
     decide(app, "review_readings")
-    queue = app.dataframe[0].value
-    app.selectbox(key="anomaly_pick").set_value(int(queue["read_at"].notna().idxmax())).run()
     app.radio(key="reading_action").set_value("replace")
     app.text_input(key="reading_reason").set_value("photo of the register")
     app.button[0].click().run()
     assert any("must be a number" in e.value for e in app.error)
     app.radio(key="reading_action").set_value("accept")
     app.button[0].click().run()
+    app.run()  # the next look at the row (a second reviewer's) shows the decision waiting for the run
+    assert any("applies on the next run" in w.value for w in app.warning), [w.value for w in app.warning]
     assert scalar(app_db, "select count(*) from review.reading_decisions where reviewer = 'ana'") == 1
 
     # Unapplied cash: the account must exist.
@@ -174,6 +185,9 @@ def test_decisions_are_validated_saved_and_applied_by_the_next_run(
     # A write-off candidate, approved.
     decide(app, "review_write_offs")
     account = app.selectbox(key="write_off_pick").options[0].split(" · ")[0]
+    app.button[0].click().run()
+    assert any("Choose a decision" in e.value for e in app.error)  # nothing is preselected
+    app.radio(key="write_off_action").set_value("approve")
     app.text_input(key="write_off_reason").set_value("insolvency proceedings")
     app.button[0].click().run()
     assert (
@@ -203,3 +217,134 @@ def test_decisions_are_validated_saved_and_applied_by_the_next_run(
     st.cache_data.clear()
     visit(app, "review_bills")
     assert invoice not in [o.split(" · ")[0] for o in app.selectbox(key="bill_pick").options]
+
+
+def test_running_balance_is_exact_to_the_cent() -> None:
+    """0.10 + 0.20 = 0.30 and 0.30 + 429.08 = 429.38 exactly (floats give 0.30000000000000004 and
+    429.38000000000005); -429.38 brings it back to 0.00."""
+    amounts = pd.Series([Decimal("0.1"), Decimal("0.20"), Decimal("429.08"), Decimal("-429.38")])
+    assert [str(b) for b in running_balance(amounts)] == ["0.10", "0.30", "429.38", "0.00"]
+
+
+def shown_write_off_account(app: AppTest) -> str:
+    """The account the write-off page's text is about ("Open items of **A…**")."""
+    text = next(m.value for m in app.markdown if m.value.startswith("Open items of"))
+    return text.split("**")[1]
+
+
+def test_a_decision_lands_on_the_row_shown_after_a_filter_change(app: AppTest, app_db: str) -> None:
+    """Pick the second write-off candidate, switch the Period to the previous one and back: the picker,
+    the text and the saved decision all name the same account. On the readings queue, a flag filter that
+    removes the picked row makes the picker fall back to a row of the new queue, and the decision is saved
+    for that row (the one shown), not for the one picked before."""
+    decide(app, "review_write_offs")
+    picker = app.selectbox(key="write_off_pick")
+    assert len(picker.options) >= 2
+    second = picker.options[1].split(" · ")[0]
+    picker.set_value(second).run()
+    assert shown_write_off_account(app) == second
+    periods = app.selectbox(key="period_fct_dunning_stages").options
+    app.selectbox(key="period_fct_dunning_stages").set_value(periods[1]).run()
+    if any(m.value.startswith("Open items of") for m in app.markdown):  # the earlier queue may be empty
+        assert shown_write_off_account(app) == app.selectbox(key="write_off_pick").value
+    app.selectbox(key="period_fct_dunning_stages").set_value(periods[0]).run()
+    shown = shown_write_off_account(app)
+    assert shown == app.selectbox(key="write_off_pick").value
+    app.radio(key="write_off_action").set_value("reject")
+    app.text_input(key="write_off_reason").set_value("payment plan agreed")
+    app.button[0].click().run()
+    assert (
+        scalar(app_db, "select account_id from review.write_off_decisions where reason = 'payment plan agreed'")
+        == shown
+    )
+
+    decide(app, "review_readings")
+    picker = app.selectbox(key="anomaly_pick")
+    flags = sorted({option.split(" · ")[0] for option in picker.options})
+    picker.select_index(len(picker.options) - 1).run()  # the last row: of the last flag in the queue's order
+    picker = app.selectbox(key="anomaly_pick")
+    picked, picked_flag = picker.value, picker.options[picker.index].split(" · ")[0]
+    if len(flags) >= 2:  # keep only another flag: the picked row leaves the queue
+        other = next(f for f in flags if f != picked_flag)
+        app.multiselect(key="anomaly_flags").set_value([other]).run()
+    else:  # the previous period's queue: another queue, the picked row is not in it
+        periods = app.selectbox(key="period_exc_reading_anomalies").options
+        app.selectbox(key="period_exc_reading_anomalies").set_value(periods[1]).run()
+    picker = app.selectbox(key="anomaly_pick")
+    assert picker.value != picked
+    row_label = picker.options[picker.index]
+    flag, meter = row_label.split(" · ")[:2]
+    text = next(m.value for m in app.markdown if m.value.startswith(f"**{flag}**"))
+    assert f"`{meter}`" in text  # the text is about the row the picker names
+    app.radio(key="reading_action").set_value("exclude")
+    app.text_input(key="reading_reason").set_value("after a filter change")
+    app.button[0].click().run()
+    assert (
+        scalar(app_db, "select meter_id from review.reading_decisions where reason = 'after a filter change'") == meter
+    )
+
+
+def test_the_reviewer_name_survives_a_page_switch(app: AppTest) -> None:
+    decide(app, "review_bills", reviewer="cleo")
+    visit(app, "overview")
+    visit(app, "review_payments")
+    assert app.text_input(key="reviewer").value == "cleo"
+
+
+def test_every_overview_figure_equals_the_workbook_cover(app: AppTest, app_db: str, tmp_path: Path) -> None:
+    """The Overview's key figures and the ledger workbook's cover for the same period, figure by figure;
+    the cover's invoices issued is the issued invoices' total, its AR subledger closing is its aging total."""
+    import openpyxl
+
+    from apps import kpis
+    from exports.period import export_period
+
+    export_period(LAST, url=app_db, out_dir=tmp_path)
+    book = openpyxl.load_workbook(tmp_path / LAST / f"ledger_{LAST}.xlsx")
+    cover = {row[0]: row[1] for row in book["Cover"].iter_rows(values_only=True) if len(row) > 1 and row[0]}
+    visit(app, "overview")
+    for label, kind in kpis.FIGURES:
+        value = cover[label]
+        exact = Decimal(str(value)) if kind != "count" else int(value)
+        assert metric(app, label) == kpis.shown(label, exact, "EUR"), label
+    issued = scalar(
+        app_db, "select sum(total_amount) from marts.fct_invoices where period = %s and status = 'issued'", (LAST,)
+    )
+    assert metric(app, "Invoices issued") == euros(issued)
+    assert Decimal(str(cover["AR subledger closing"])) == Decimal(str(cover["Aging total"]))
+    held = scalar(
+        app_db,
+        "select coalesce(sum(total_amount), 0) from marts.fct_invoices where period = %s and status = 'held'",
+        (LAST,),
+    )
+    assert metric(app, "Held for review (not issued)") == euros(held)
+
+
+def test_a_balance_shows_exactly_two_decimals(app: AppTest) -> None:
+    visit(app, "account")
+    app.text_input(key="account_search").set_value("A0000007").run()
+    balance = metric(app, "Balance")
+    assert re.fullmatch(r"-?\d{1,3}(,\d{3})*\.\d{2} EUR", balance), balance
+    balances = app.dataframe[0].value["balance"]
+    assert all(Decimal(str(b)) == Decimal(str(b)).quantize(Decimal("0.01")) for b in balances)
+    assert str(balances.map(type).iloc[0]), balances.dtype
+
+
+def test_a_decision_on_a_closed_period_is_refused(app: AppTest, app_db: str) -> None:
+    """Close the first period; a decision on its queue is refused with the reason, and nothing is saved.
+    (Last in this file: the period stays closed for the session's database.)"""
+    from core.closing import close_period
+
+    first = "2024-01"
+    with psycopg.connect(app_db) as conn:
+        close_period(conn, first, closed_by="test")
+    st.cache_data.clear()
+    decide(app, "review_readings")
+    app.selectbox(key="period_exc_reading_anomalies").set_value(first).run()
+    assert app.selectbox(key="period_exc_reading_anomalies").options[-1] == f"{first} (closed)"
+    before = scalar(app_db, "select count(*) from review.reading_decisions")
+    app.radio(key="reading_action").set_value("accept")
+    app.text_input(key="reading_reason").set_value("late look")
+    app.button[0].click().run()
+    assert any(f"{first} was closed" in e.value for e in app.error)
+    assert scalar(app_db, "select count(*) from review.reading_decisions") == before

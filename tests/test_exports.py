@@ -87,7 +87,12 @@ def test_closing_writes_a_workbook_that_ties_to_the_ledger(closed: tuple[str, Pa
     assert class_subtotals == receivables
 
     header, register = sheet_rows(book, "Invoice Register")
-    assert len(register) - 1 == scalar(url, "select count(*) from marts.fct_invoices where period = '2024-01'")
+    invoices = [row for row in register[:-1] if not str(row[0]).startswith(("Subtotal", "Total"))]
+    assert len(invoices) == scalar(url, "select count(*) from marts.fct_invoices where period = '2024-01'")
+    # Issued invoices end with their "Total" row; the sheet's totals row ("Total issued") is that total,
+    # the cover's "Invoices issued"; held and carried-forward invoices have subtotals of their own.
+    issued = sum(money(row[header.index("Total")]) for row in invoices if row[header.index("Status")] == "issued")
+    assert register[-1][0] == "Total issued" and money(register[-1][header.index("Total")]) == issued
     parts = [header.index(name) for name in ("Subtotal", "Levy", "VAT", "Late charges")]
     for row in register:  # the total includes the late charge lines (D66), the totals row too
         assert sum(money(row[i]) for i in parts) == money(row[header.index("Total")]), row[0]
@@ -97,6 +102,8 @@ def test_closing_writes_a_workbook_that_ties_to_the_ledger(closed: tuple[str, Pa
     assert money(cover["Journal debits"]) == money(cover["Journal credits"]) == debits
     assert money(cover["AR subledger closing"]) == money(cover["Aging total"]) == receivables
     assert money(cover["Accounts receivable (1100) closing"]) == receivables
+    assert money(cover["Invoices issued"]) == issued
+    assert "Database" not in cover  # no local paths on the cover
     assert cover["Journal"] == len(lines)
     manifest = json.loads((period_dir / "manifest.json").read_text())
     assert cover["Content SHA-256 (data of every sheet)"] == manifest["content_sha256"]
@@ -112,6 +119,8 @@ def test_workbook_formatting(closed: tuple[str, Path]) -> None:
         assert ws.auto_filter.ref.startswith("A1:"), sheet.name
         assert ws["A1"].font.bold and ws["A1"].value == sheet.columns[0].header
         assert ws.column_dimensions["A"].width == sheet.columns[0].width
+        assert ws.print_title_rows == "$1:$1" and ws.page_setup.fitToWidth == 1, sheet.name  # header on each page
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, sheet.name
         if ws.max_row < 3:
             continue
         for index, column in enumerate(sheet.columns, start=1):

@@ -1,11 +1,10 @@
-"""Arrears and aging: buckets over time, the arrears trend, the dunning funnel and the top debtors."""
+"""Arrears and aging: buckets over time, the arrears trend, accounts per dunning stage and the top debtors."""
 
 import plotly.express as px
-import plotly.graph_objects as go
 import streamlit as st
 
 from apps import data, filters
-from apps.components import chart, downloads
+from apps.components import chart, downloads, show_table
 from core import vocabularies
 
 BUCKETS = {bucket.column: bucket.name for bucket in vocabularies.aging_buckets()}
@@ -30,6 +29,10 @@ if monthly.empty:
 
 aging = monthly.melt(id_vars="period", value_vars=list(BUCKETS), var_name="bucket", value_name="open_amount")
 aging["bucket"] = aging["bucket"].map(BUCKETS)
+CURRENCY = data.scalar("select min(currency) from marts.agg_receivables_monthly") or ""
+# Current to 365+: a gradient from calm to alarming, one colour per bucket in age order.
+STEPS = [0.15 + 0.85 * i / max(1, len(BUCKETS) - 1) for i in range(len(BUCKETS))]
+GRADIENT = px.colors.sample_colorscale("YlOrRd", STEPS)
 chart(
     px.bar(
         aging,
@@ -38,23 +41,39 @@ chart(
         color="bucket",
         title="Receivables by age at each period end",
         category_orders={"bucket": list(BUCKETS.values())},
+        color_discrete_sequence=GRADIENT,
+        labels={"period": "Period", "open_amount": f"Open receivables ({CURRENCY})", "bucket": "Age"},
     ),
     aging,
     "aging_over_time",
 )
 
 trend = monthly[["period", "closing_ar", "over_90_days", "collected", "accounts_in_arrears"]]
-chart(
-    px.line(trend, x="period", y=["closing_ar", "over_90_days", "collected"], markers=True, title="Arrears trend"),
-    trend,
-    "arrears_trend",
+TREND_WORDS = {"closing_ar": "Receivables at period end", "over_90_days": "Over 90 days", "collected": "Collected"}
+trend_figure = px.line(
+    trend.rename(columns=TREND_WORDS),
+    x="period",
+    y=list(TREND_WORDS.values()),
+    markers=True,
+    title="Arrears trend",
+    labels={"period": "Period", "value": f"Amount ({CURRENCY})", "variable": "Figure"},
 )
+chart(trend_figure, trend, "arrears_trend")
 
 last = monthly.iloc[-1]
-funnel = monthly[["period", *STAGES]].tail(1).melt(id_vars="period", var_name="stage", value_name="accounts")
-figure = go.Figure(go.Funnel(y=[s.replace("_", " ") for s in STAGES], x=[last[s] for s in STAGES]))
-figure.update_layout(title=f"Dunning stages at {last['period']} (accounts)")
-chart(figure, funnel, "dunning_funnel")
+stages = monthly[["period", *STAGES]].tail(1).melt(id_vars="period", var_name="stage", value_name="accounts")
+stages["stage"] = stages["stage"].str.replace("_", " ").str.capitalize()
+figure = px.bar(
+    stages,
+    x="accounts",
+    y="stage",
+    orientation="h",
+    title=f"Accounts per dunning stage at {last['period']}",
+    labels={"accounts": "Accounts", "stage": "Dunning stage"},
+    category_orders={"stage": list(stages["stage"])},
+    text="accounts",
+)
+chart(figure, stages, "dunning_stages")
 
 st.subheader(f"Top debtors at {selected.last}")
 debtor_where, debtor_params = selected.where(
@@ -69,5 +88,5 @@ debtors = data.query(
         order by d.overdue_amount desc limit 20""",
     debtor_params,
 )
-st.dataframe(debtors, hide_index=True, width="stretch")
+show_table(debtors)
 downloads(debtors, "top_debtors")

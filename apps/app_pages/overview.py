@@ -1,135 +1,97 @@
-"""Overview: the period's key figures against the previous period and the same period last year."""
-
-import calendar
+"""Overview: the period's key figures (as on the ledger workbook's cover) against the previous period and the
+same period last year, and billed revenue by service."""
 
 import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from apps import data, filters
-from apps.components import chart, downloads, money, shift
-
-selected = filters.current()
-period = selected.last
-compared = [period, shift(period, -1), shift(period, -12)]
-st.title(f"Overview · {period}")
-st.caption("Service, class and district filters apply; receivables are per account, so the service filter does not.")
-
-sales_where, sales_params = selected.where()
-sales_where = sales_where.replace("period between :first and :last", "period = any(:periods)")
-sales = data.query(
-    f"""select period, sum(revenue_amount) as revenue, min(currency) as currency
-        from marts.agg_sales_monthly where {sales_where} group by period""",
-    {**sales_params, "periods": compared},
-)
-ar_where, ar_params = selected.where(service=None)
-ar_where = ar_where.replace("period between :first and :last", "period = any(:periods)")
-receivables = data.query(
-    f"""select period, sum(opening_ar_amount) as opening_ar, sum(billed_amount) as billed_ar,
-               sum(collected_amount) as collected, sum(closing_ar_amount) as closing_ar,
-               sum(over_90_days_amount) as over_90
-        from marts.agg_receivables_monthly where {ar_where} group by period""",
-    {**ar_params, "periods": compared},
-)
-accounts_where, accounts_params = selected.where(
-    service=None, customer_class="a.customer_class", district="a.district", period="i.period"
-)
-accounts_where = accounts_where.replace("i.period between :first and :last", "i.period = any(:periods)")
-active = data.query(
-    f"""select i.period, count(*) as active_accounts
-        from marts.fct_invoices as i join marts.dim_accounts as a on i.account_id = a.account_id
-        where i.status = 'issued' and {accounts_where} group by i.period""",
-    {**accounts_params, "periods": compared},
-)
-
-figures = pd.DataFrame({"period": compared}).merge(sales, how="left").merge(receivables, how="left")
-figures = figures.merge(active, how="left").set_index("period")
-currency = sales["currency"].dropna().iloc[0] if not sales["currency"].dropna().empty else ""
+from apps import data, filters, kpis
+from apps.components import chart, shift, show_table
 
 
-def kpis(p: str) -> dict[str, float | None]:
-    row = figures.loc[p] if p in figures.index else None
-    if row is None:
-        return {}
-    value = lambda name: None if pd.isna(row.get(name)) else float(row[name])  # noqa: E731
-    days = calendar.monthrange(*map(int, p.split("-")))[1]
-    opening, billed, closing = value("opening_ar"), value("billed_ar"), value("closing_ar")
-    collected = value("collected")
-    return {
-        "Billed revenue": value("revenue"),
-        "Collections": collected,
-        "Collection rate": collected / opening if collected is not None and opening else None,
-        "Days sales outstanding": closing / billed * days if closing is not None and billed else None,
-        "Total AR": closing,
-        "AR over 90 days": value("over_90"),
-        "Active accounts": value("active_accounts"),
-    }
+def key_figure_tiles(now: kpis.Figures, previous: kpis.Figures | None, last_year: kpis.Figures | None) -> None:
+    columns = st.columns(3)  # wide enough for "1,234,567.89 EUR"
+    for index, (label, _) in enumerate(kpis.FIGURES):
+        value = now.values.get(label)
+        delta = kpis.change(label, value, previous.values.get(label) if previous else None)
+        yearly = kpis.change(label, value, last_year.values.get(label) if last_year else None)
+        help_text = f"Same period last year: {last_year.shown(label) if last_year else '–'}"
+        if label == "Held for review (not issued)":
+            help_text = f"{now.held_invoices:,} bills held for review; not in revenue or receivables until released."
+        columns[index % 3].metric(
+            label,
+            now.shown(label),
+            delta=f"{delta} vs previous" if delta else None,
+            delta_color="inverse" if label in kpis.LOWER_IS_BETTER else "normal",
+            help=help_text + (f" ({yearly} year over year)" if yearly and not label.startswith("Held") else ""),
+        )
 
 
-now, previous, last_year = (kpis(p) for p in compared)
-
-
-def shown(name: str, value: float | None) -> str:
-    if value is None:
-        return "–"
-    if name == "Collection rate":
-        return f"{value:.1%}"
-    if name == "Days sales outstanding":
-        return f"{value:.1f} days"
-    if name == "Active accounts":
-        return f"{value:,.0f}"
-    return money(round(value, 2), currency)
-
-
-def change(value: float | None, base: float | None) -> str | None:
-    if value is None or not base:
-        return None
-    return f"{(value - base) / abs(base):+.1%}"
-
-
-columns = st.columns(4)
-for index, name in enumerate(now):
-    yoy = change(now[name], last_year.get(name))
-    columns[index % 4].metric(
-        name,
-        shown(name, now[name]),
-        delta=f"{change(now[name], previous.get(name))} vs previous" if change(now[name], previous.get(name)) else None,
-        delta_color="inverse" if name in ("Days sales outstanding", "Total AR", "AR over 90 days") else "normal",
-        help=f"Same period last year: {shown(name, last_year.get(name))}" + (f" ({yoy})" if yoy else ""),
+def comparison_table(figures: dict[str, kpis.Figures], compared: list[str]) -> pd.DataFrame:
+    names = ["this period", "previous period", "same period last year"]
+    return pd.DataFrame(
+        {
+            "figure": [label for label, _ in kpis.FIGURES],
+            **{
+                f"{name} ({p})": [figures[p].shown(label) if p in figures else "–" for label, _ in kpis.FIGURES]
+                for name, p in zip(names, compared, strict=True)
+            },
+        }
     )
 
-comparison = pd.DataFrame(
-    {
-        "figure": list(now),
-        period: [shown(n, now[n]) for n in now],
-        f"previous ({compared[1]})": [shown(n, previous.get(n)) for n in now],
-        f"last year ({compared[2]})": [shown(n, last_year.get(n)) for n in now],
-    }
-)
-st.dataframe(comparison, hide_index=True, width="stretch")
-downloads(comparison, f"overview_{period}")
 
-where, params = selected.where()
-trend = data.numeric(
-    data.query(
-        f"""select period, service, sum(revenue_amount) as revenue from marts.agg_sales_monthly
-            where {where} group by period, service order by period, service""",
-        params,
+def revenue_by_service(selected: filters.Filters, currency: str) -> None:
+    where, params = selected.where()
+    trend = data.numeric(
+        data.query(
+            f"""select period, service, sum(revenue_amount) as revenue from marts.agg_sales_monthly
+                where {where} group by period, service order by period, service""",
+            params,
+        )
     )
-)
-chart(
-    px.bar(trend, x="period", y="revenue", color="service", title="Billed revenue by service"),
-    trend,
-    "revenue_by_service",
-)
+    figure = px.bar(
+        trend,
+        x="period",
+        y="revenue",
+        color="service",
+        title="Billed revenue by service (excl. taxes; filters apply)",
+        labels={"period": "Period", "revenue": f"Revenue ({currency})", "service": "Service"},
+    )
+    chart(figure, trend, "revenue_by_service")
 
-workbook = data.exports_file(period)
-if workbook:
-    st.download_button(f"Ledger workbook {period}", workbook.read_bytes(), workbook.name, key="ledger_workbook")
-else:
+
+def ledger_workbook(period: str) -> None:
+    workbook = data.exports_file(period)
+    if workbook:
+        st.download_button(f"Ledger workbook {period}", workbook.read_bytes(), workbook.name, key="ledger_workbook")
+        return
     st.caption(f"No ledger workbook for {period} yet: closing the period writes it.")
     if st.button(f"Export {period} now (provisional while open)", key="export_now"):
         from exports.period import export_period
 
         export_period(period, url=data.database_url())
         st.rerun()
+
+
+selected = filters.current()
+period = selected.last
+compared = [period, shift(period, -1), shift(period, -12)]
+closed = data.closed_periods()
+st.title(f"Overview · {period}")
+st.caption(
+    ("Closed period. " if period in closed else "Open period: figures change until it is closed. ")
+    + "The key figures are the whole utility's, as on the ledger workbook's cover; the filters apply to the chart."
+)
+figures = kpis.key_figures(compared)
+if period not in figures:
+    st.info(f"No figures for {period}.")
+    st.stop()
+now = figures[period]
+key_figure_tiles(now, figures.get(compared[1]), figures.get(compared[2]))
+comparison = comparison_table(figures, compared)
+show_table(comparison)
+st.download_button(
+    "Key figures (CSV)", comparison.to_csv(index=False).encode(), f"overview_{period}.csv", key="csv_overview"
+)
+revenue_by_service(selected, now.currency)
+ledger_workbook(period)

@@ -3,6 +3,25 @@
 import streamlit as st
 
 from apps import data, identity, review
+from apps.components import money, show_table
+
+PENDING = """select 'assign to ' || account_id as action, reviewer, decided_at from review.payment_assignments
+             where payment_id = :payment_id order by decided_at desc, assignment_id desc limit 1"""
+
+
+def candidates(payer_name: str, period: str):
+    """Accounts with the payer's name, with their balance at the period's end and their last payment."""
+    return data.query(
+        """select a.account_id, a.customer_name, a.customer_class, a.district,
+                  d.open_amount as balance_amount, d.currency,
+                  (select max(p.paid_on) from marts.fct_payments as p
+                   where p.account_id = a.billing_account_id and p.entry_kind = 'credit') as last_payment_on
+           from marts.dim_accounts as a
+           left join marts.fct_dunning_stages as d on d.account_id = a.billing_account_id and d.period = :period
+           where a.customer_name ilike :name order by a.account_id limit 10""",
+        {"name": f"%{payer_name}%", "period": period},
+    )
+
 
 st.title("Unapplied cash")
 identity.reviewer()
@@ -15,25 +34,32 @@ queue = data.query(
        from marts.exc_unapplied_payments where period = :period order by paid_on, payment_id""",
     {"period": period},
 )
-st.caption(f"{len(queue):,} payments unapplied at the end of {period}.")
+currency = queue["currency"].dropna().iloc[0] if queue["currency"].notna().any() else ""
+st.caption(
+    f"{len(queue):,} payments unapplied at the end of {period}, "
+    f"{money(sum(queue['unapplied_amount'], start=0), currency)} in total."
+)
 if queue.empty:
     st.success("Nothing to review.")
     st.stop()
-row = review.pick(queue, "payment_pick", "Payment")
+row = review.pick(
+    queue,
+    "payment_pick",
+    "Payment",
+    "payment_id",
+    lambda r: f"{r['payment_id']} · {r['paid_on']} · {money(r['unapplied_amount'], r['currency'])}",
+)
 st.markdown(
-    f"**{row['payment_id']}** of {row['unapplied_amount']} {row['currency']} on {row['paid_on']}: "
+    f"**{row['payment_id']}** of {money(row['unapplied_amount'], row['currency'])} on {row['paid_on']}: "
     f"reference `{row['reference'] or ''}`, payer *{row['payer_name'] or 'unknown'}*, "
     f"text “{row['remittance_text'] or ''}”."
 )
 if row["payer_name"]:
-    candidates = data.query(
-        """select account_id, customer_name, customer_class, district from marts.dim_accounts
-           where customer_name ilike :name order by account_id limit 10""",
-        {"name": f"%{row['payer_name']}%"},
-    )
-    if not candidates.empty:
-        st.markdown("Accounts with the payer's name")
-        st.dataframe(candidates, hide_index=True, width="stretch")
+    suggested = candidates(row["payer_name"], period)
+    if not suggested.empty:
+        st.markdown("Accounts with the payer's name: balance at the end of the period and last payment")
+        show_table(suggested)
+review.warn_pending(review.pending(PENDING, {"payment_id": row["payment_id"]}))
 with st.form("payment_assignment"):
     account_id = st.text_input("Assign to account", key="payment_account").strip()
     reason = st.text_input("Reason", key="payment_reason")
@@ -48,4 +74,5 @@ if submitted:
                values (:payment_id, :account_id, :reviewer, :reason)""",
             {"payment_id": row["payment_id"], "account_id": account_id, "reason": reason},
             f"{row['payment_id']} assigned to {account_id}",
+            period,
         )

@@ -24,8 +24,17 @@ sales = data.numeric(
         params,
     )
 )
+WORDS = {"service": "Service", "customer_class": "Customer class", "district": "District", "tariff_code": "Tariff"}
+CURRENCY = data.scalar("select min(currency) from marts.agg_sales_monthly") or ""
 chart(
-    px.bar(sales, x="period", y="revenue", color=dimension, title=f"Billed revenue by {dimension.replace('_', ' ')}"),
+    px.bar(
+        sales,
+        x="period",
+        y="revenue",
+        color=dimension,
+        title=f"Billed revenue by {WORDS[dimension].lower()} (excl. taxes)",
+        labels={"period": "Period", "revenue": f"Revenue ({CURRENCY})", dimension: WORDS[dimension]},
+    ),
     sales,
     f"revenue_by_{dimension}",
 )
@@ -38,8 +47,21 @@ usage = data.numeric(
         params,
     )
 )
-figure = px.line(usage, x="period", y="usage_units", color="service", markers=True, title="Billed usage by service")
-figure.update_yaxes(title="units (kWh, m³, MWh … by service)")
+# One panel per service, each on its own axis with its unit: kWh, m³ and GJ never share an axis.
+usage["service"] = usage["service"] + " (" + usage["unit"] + ")"
+figure = px.line(
+    usage,
+    x="period",
+    y="usage_units",
+    facet_row="service",
+    markers=True,
+    title="Billed usage by service",
+    labels={"period": "Period", "usage_units": "Usage"},
+    height=240 * max(1, usage["service"].nunique()),
+)
+figure.update_yaxes(matches=None, title_text="")
+figure.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))
+figure.update_layout(showlegend=False)
 chart(figure, usage, "usage_by_service")
 
 yearly_where, yearly_params = selected.where(period="period")
@@ -52,8 +74,14 @@ yoy = data.numeric(
         yearly_params,
     )
 )
-chart(
-    px.line(yoy, x="month", y="revenue", color="year", markers=True, title="Billed revenue, year over year"),
+yoy_figure = px.line(
     yoy,
-    "revenue_year_over_year",
+    x="month",
+    y="revenue",
+    color="year",
+    markers=True,
+    title="Billed revenue, year over year",
+    labels={"month": "Month", "revenue": f"Revenue ({CURRENCY})", "year": "Year"},
 )
+yoy_figure.update_xaxes(type="category", categoryorder="category ascending")
+chart(yoy_figure, yoy, "revenue_year_over_year")

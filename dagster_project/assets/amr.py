@@ -1,6 +1,7 @@
 """AMR meters polled over Modbus TCP: a daily poll whose reads land like any readings file."""
 
 import asyncio
+import os
 from datetime import UTC, datetime
 
 import dagster as dg
@@ -67,6 +68,11 @@ amr_schedule = dg.ScheduleDefinition(
     name="amr_daily_poll",
     job=poll_meters_job,
     cron_schedule="0 2 * * *",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-    description="Poll every AMR meter once a day at 02:00.",
+    # Off unless configured (M2C_AMR_SCHEDULE=on): a fresh install or the demo has no meters to poll (D103).
+    default_status=(
+        dg.DefaultScheduleStatus.RUNNING
+        if os.environ.get("M2C_AMR_SCHEDULE", "").lower() in ("on", "1", "true")
+        else dg.DefaultScheduleStatus.STOPPED
+    ),
+    description="Poll every AMR meter once a day at 02:00 (running when M2C_AMR_SCHEDULE=on).",
 )

@@ -11,6 +11,7 @@ renamed as (
         row_no,
         raw_values,
         reason as reject_reason,
+        kind as reject_kind,
         rejected_at
     from source
 )

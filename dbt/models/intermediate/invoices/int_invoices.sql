@@ -5,7 +5,8 @@
     bill carried forward, or a held bill): the state read from this model's own previous rows.
     An invoice is held for review when its total is not positive, or when this period's charges
     exceed high_bill_factor x the average of its last 6 invoices (held ones count: the usage was
-    real; small bills carried forward do not); a reviewer's latest decision can release it.
+    real; small bills carried forward do not) and, with the seasonal baseline, x the same month
+    last year's charges (D102); a reviewer's latest decision can release it.
     Otherwise a total below the currency's small-bill threshold is carried forward.
     A held invoice stays held (D65): its lines reach no later invoice until a reviewer releases it;
     the next run after the release bills it whole on that run's invoice. The held invoices still
@@ -57,6 +58,22 @@ bill_decisions as (
 
 previous_invoices as (
     {{ previous_periods_of_this(6) }}
+),
+
+-- The same month last year's charges, the seasonal baseline of bill review (D102).
+last_year_invoices as (
+    {{ previous_periods_of_this(12) }}
+),
+
+last_year as (
+    select
+        account_id,
+        period_amount as last_year_amount
+    from last_year_invoices
+    where
+        period = {{ previous_period(12) }}
+        and status in ('issued', 'held')
+        and period_amount is not null
 ),
 
 latest_bill_decisions as (
@@ -182,15 +199,20 @@ reviewed as (
             when invoice_totals.total_amount <= 0 then 'non_positive_total'
             when
                 invoice_totals.period_amount
-                > {{ policy('high_bill_factor') }} * recent_averages.average_amount
+                > {{ policy('high_bill_factor') }}
+                * {{ high_bill_baseline('recent_averages.average_amount', 'last_year.last_year_amount') }}
                 then 'high_bill'
         end as review_reason,
+        recent_averages.average_amount,
+        last_year.last_year_amount,
         latest_bill_decisions.decision as bill_decision,
         hold_states.still_held,
         hold_states.released
     from invoice_totals
     left join recent_averages
         on invoice_totals.account_id = recent_averages.account_id
+    left join last_year
+        on invoice_totals.account_id = last_year.account_id
     left join latest_bill_decisions
         on invoice_totals.invoice_id = latest_bill_decisions.invoice_id
     left join hold_states
@@ -227,6 +249,8 @@ final as (
         status,
         review_reason,
         period_amount,
+        average_amount,
+        last_year_amount,
         nullif(concat_ws(',', still_held, case when status = 'held' then {{ period() }} end), '') as held_periods,
         released as released_periods
     from decided

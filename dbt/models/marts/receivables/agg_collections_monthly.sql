@@ -21,6 +21,33 @@ unapplied as (
     where period = {{ period() }} and row_type = 'credit'
 ),
 
+invoices as (
+    select * from {{ ref('fct_invoices') }}
+    where period = {{ period() }}
+),
+
+contracts as (
+    select * from {{ ref('int_contracts_deduplicated') }}
+),
+
+-- Bills held for review are not receivables yet: shown beside the billed amount, never silently left out.
+held as (
+    select
+        currency,
+        count(*) as held_invoices,
+        sum(total_amount) as held_amount
+    from invoices
+    where status = 'held'
+    group by currency
+),
+
+-- Accounts with a contract in force during the period, billed or not (held, carried forward).
+active as (
+    select count(distinct account_id) as active_accounts
+    from contracts
+    where {{ contract_active_in_period('start_date', 'end_date') }}
+),
+
 ar as (
     select
         currency,
@@ -83,6 +110,9 @@ final as (
         coalesce(overdue.accounts_in_arrears, 0) as accounts_in_arrears,
         coalesce(credits.unapplied_cash_amount, 0) as unapplied_cash_amount,
         coalesce(credits.customer_credit_amount, 0) as customer_credit_amount,
+        coalesce(held.held_invoices, 0) as held_invoices,
+        coalesce(held.held_amount, 0) as held_amount,
+        coalesce(active.active_accounts, 0) as active_accounts,
         round(
             (coalesce(cash.collected_amount, 0) - coalesce(cash.reversed_amount, 0))
             / nullif(ar.opening_ar_amount, 0), 4
@@ -95,6 +125,9 @@ final as (
         on ar.currency = overdue.currency
     left join credits
         on ar.currency = credits.currency
+    left join held
+        on ar.currency = held.currency
+    cross join active
     where {{ period_is_open() }}
 )
 

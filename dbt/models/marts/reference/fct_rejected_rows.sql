@@ -17,6 +17,7 @@ final as (
         rejects.row_no,
         rejects.raw_values,
         rejects.reject_reason,
+        rejects.reject_kind,
         rejects.rejected_at
     from rejects
     inner join files
