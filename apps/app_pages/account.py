@@ -26,14 +26,11 @@ labels = {row.account_id: f"{row.account_id} · {row.customer_name}" for row in 
 account_id = st.selectbox("Account", list(labels), format_func=labels.get, key="account_pick")
 account = matches.set_index("account_id").loc[account_id]
 billing_id = account["billing_account_id"]
+mandate = account["mandate_id"] if isinstance(account["mandate_id"], str) else "missing: not collected"
 st.caption(
     f"{account['customer_class']} · district {account['district']}"
     + (f" · billed on {billing_id}'s invoice" if billing_id != account_id else "")
-    + (
-        f" · direct debit, mandate {account['mandate_id'] or 'missing: not collected'}"
-        if account["payment_method"] == "direct_debit"
-        else ""
-    )
+    + (f" · direct debit, mandate {mandate}" if account["payment_method"] == "direct_debit" else "")
 )
 
 movements = data.query(
