@@ -35,14 +35,11 @@ def find_account() -> pd.Series | None:
     account = matches.set_index("account_id").loc[account_id]
     account["account_id"] = account_id
     billing_id = account["billing_account_id"]
+    mandate = account["mandate_id"] if isinstance(account["mandate_id"], str) else "missing: not collected"
     st.caption(
         f"{account['customer_class']} · district {account['district']}"
         + (f" · billed on {billing_id}'s invoice" if billing_id != account_id else "")
-        + (
-            f" · direct debit, mandate {account['mandate_id'] or 'missing: not collected'}"
-            if account["payment_method"] == "direct_debit"
-            else ""
-        )
+        + (f" · direct debit, mandate {mandate}" if account["payment_method"] == "direct_debit" else "")
     )
     return account
 
