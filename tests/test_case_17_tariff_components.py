@@ -100,3 +100,18 @@ def test_the_tariff_components_are_published(bills: CaseRun) -> None:
         ("fuel", "units", Decimal("5"), True, "down", Decimal("1")),
         ("fund", "percent", Decimal("0.027"), False, "down", Decimal("10")),
     ]
+
+
+def test_an_unmetered_flat_is_billed_by_norm_per_resident(bills: CaseRun) -> None:
+    """SP173 has no meter and 3 residents: 4.85 m3 x 3 = 14.55 m3 in August (31 of 31 days) x 50.00 RUB
+    = 727.50 RUB, its line marked 'norm'; the trace in int_norm_usage names the basis and quantity."""
+    lines = bills.rows(
+        """select line_type, quantity, unit, meter_ids, tariff_effective_from::text, amount, currency
+           from marts.fct_invoice_lines where invoice_id = 'INV-202508-A000173' order by line_no"""
+    )
+    assert lines == [("energy", Decimal("14.550"), "m3", "norm", "2025-01-01", Decimal("727.50"), "RUB")]
+    trace = bills.rows(
+        """select norm_basis, norm_quantity, norm_units, units from intermediate.int_norm_usage
+           where period = '2025-08' and service_point_id = 'SP173'"""
+    )
+    assert trace == [("resident", Decimal("3"), Decimal("4.85"), Decimal("14.550000"))]
