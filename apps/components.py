@@ -29,7 +29,7 @@ WORDS = {
     "balance": "Balance",
     "days_past_due": "Days past due",
     "oldest_overdue_due_date": "Oldest overdue item due",
-    "review_reason": "Why held",
+    "review_reason": "Review reason",
     "has_estimated_lines": "Estimated lines",
     "is_estimated": "Estimated",
     "usage_units": "Usage",
@@ -86,6 +86,8 @@ def show_table(frame: pd.DataFrame, currency: str | None = None, key: str | None
         elif is_text(values):
             shown[column] = values.map(lambda v: v if isinstance(v, str) else "").astype(object)  # empty, not "None"
             config[column] = st.column_config.Column(words(column))
+        elif values.map(lambda v: isinstance(v, Decimal)).any():  # a quantity: numeric, an empty cell empty
+            config[column] = st.column_config.NumberColumn(words(column))
         else:
             config[column] = st.column_config.Column(words(column))
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key)

@@ -9,6 +9,11 @@ PENDING = """select 'assign to ' || account_id as action, reviewer, decided_at f
              where payment_id = :payment_id order by decided_at desc, assignment_id desc limit 1"""
 
 
+def text(value: object) -> str:
+    """A text cell as shown: empty for a missing value (None or pandas' NaN), never "nan"."""
+    return value if isinstance(value, str) else ""
+
+
 def candidates(payer_name: str, period: str):
     """Accounts with the payer's name, with their balance at the period's end and their last payment."""
     return data.query(
@@ -49,13 +54,13 @@ row = review.pick(
     "payment_id",
     lambda r: f"{r['payment_id']} · {r['paid_on']} · {money(r['unapplied_amount'], r['currency'])}",
 )
+payer, reference, remittance = (text(row[c]) for c in ("payer_name", "reference", "remittance_text"))
 st.markdown(
     f"**{row['payment_id']}** of {money(row['unapplied_amount'], row['currency'])} on {row['paid_on']}: "
-    f"reference `{row['reference'] or ''}`, payer *{row['payer_name'] or 'unknown'}*, "
-    f"text “{row['remittance_text'] or ''}”."
+    f"reference `{reference}`, payer *{payer or 'unknown'}*, text “{remittance}”."
 )
-if row["payer_name"]:
-    suggested = candidates(row["payer_name"], period)
+if payer:
+    suggested = candidates(payer, period)
     if not suggested.empty:
         st.markdown("Accounts with the payer's name: balance at the end of the period and last payment")
         show_table(suggested)

@@ -81,7 +81,8 @@ if decidable.empty:
     st.stop()
 row = review.pick(decidable, "anomaly_pick", "Anomaly", "anomaly_id", describe, hide=("anomaly_id",))
 st.markdown(f"**{row['flag']}** on meter `{row['meter_id']}` at {row['read_at']:%Y-%m-%d %H:%M}: {row['reason']}")
-usage_history(row["service_point_id"])
+if isinstance(row["service_point_id"], str):  # an ORPHAN meter has no service point to show usage of
+    usage_history(row["service_point_id"])
 review.warn_pending(review.pending(PENDING, {"meter_id": row["meter_id"], "read_at": row["read_at"].to_pydatetime()}))
 with st.form("reading_decision"):
     action = st.radio("Decision", list(ACTIONS), format_func=ACTIONS.get, key="reading_action", index=None)
