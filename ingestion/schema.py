@@ -183,6 +183,12 @@ def ensure_raw_schema(conn: psycopg.Connection) -> None:
         conn.execute(HELPERS)
         for spec in SPECS.values():
             conn.execute(table_ddl(spec))
+            for column in spec.extra_raw_columns:  # tables created before a reader filled this column
+                conn.execute(
+                    sql.SQL("alter table raw.{} add column if not exists {} {}").format(
+                        sql.Identifier(spec.table), sql.Identifier(column.name), sql.SQL(SQL_TYPES[column.type])
+                    )
+                )
             if spec.instant:  # tables created before D59 (their rows' instants: staging reads read_at in the zone)
                 conn.execute(
                     sql.SQL("alter table raw.{} add column if not exists {} timestamptz").format(

@@ -16,6 +16,8 @@ renamed as (
         end_to_end_id,
         payer_name,
         remittance_text,
+        additional_info,
+        upper(replace(debtor_iban, ' ', '')) as debtor_iban,
         coalesce(entry_kind, case when reversal_of is not null then 'reversal' else 'credit' end) as entry_kind,
         _file_id as source_file_id,
         _row_no as source_row_no,
