@@ -28,8 +28,17 @@ known as (
 ),
 
 latest as (
-    select * from known
+    select
+        *,
+        max(assignment_id) filter (where assigned_amount is null) over (partition by payment_id) as whole_id
+    from known
     where decision_rank = 1
+),
+
+-- A decision with a row for the whole payment is that row (the latest, by id); else it is a split.
+chosen as (
+    select * from latest
+    where whole_id is null or assignment_id = whole_id
 ),
 
 final as (
@@ -42,7 +51,7 @@ final as (
         sum(sum(assigned_amount)) over (partition by payment_id) as split_total,
         sum(count(*)) over (partition by payment_id) as split_rows,
         max(decided_at) as decided_at
-    from latest
+    from chosen
     group by payment_id, billing_account_id
 )
 

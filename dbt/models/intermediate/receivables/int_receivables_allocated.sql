@@ -193,7 +193,7 @@ valid_assignments as (
     inner join payment_assignments
         on assignable.payment_id = payment_assignments.payment_id
     where
-        (payment_assignments.split_rows = 1 and payment_assignments.assigned_amount is null)
+        payment_assignments.assigned_amount is null  -- a whole-payment decision is one row
         or payment_assignments.split_total = assignable.amount
 ),
 
