@@ -38,7 +38,8 @@ def two_accounts(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> I
             (PAYMENT,),
         ),
         "credits": run.scalar(
-            "select count(*) from intermediate.int_receivables_allocated where period = '2024-03' and row_type = 'credit'"
+            """select count(*) from intermediate.int_receivables_allocated
+               where period = '2024-03' and row_type = 'credit'"""
         ),
         "late": run.rows("select account_id from marts.fct_invoice_lines where line_type = 'late_charge' order by 1"),
         "unapplied": run.scalar("select count(*) from marts.exc_unapplied_payments"),

@@ -39,12 +39,13 @@ texts as (
         source_order,
         upper(text) as text
     from current_payments
-    cross join lateral (
-        values
-        ('reference', 1, reference),
-        ('remittance_text', 2, remittance_text),
-        ('additional_info', 3, additional_info)
-    ) as sources (source, source_order, text)
+    cross join
+        lateral (
+            values
+            ('reference', 1, reference),
+            ('remittance_text', 2, remittance_text),
+            ('additional_info', 3, additional_info)
+        ) as sources (source, source_order, text)
     where coalesce(trim(text), '') <> ''
 ),
 
@@ -184,7 +185,8 @@ resolved as (
     left join invoices
         on
             parsed.invoice_month_key is not null
-            and invoices.period = substr(parsed.invoice_month_key, 1, 4) || '-' || substr(parsed.invoice_month_key, 5, 2)
+            and invoices.period
+            = substr(parsed.invoice_month_key, 1, 4) || '-' || substr(parsed.invoice_month_key, 5, 2)
             and invoices.invoice_id = 'INV-' || parsed.invoice_month_key || '-' || keyed_accounts.billing_account_id
     where parsed.found_as in ('whole', 'rf', 'invoice') or keyed_accounts.account_id is not null
 ),

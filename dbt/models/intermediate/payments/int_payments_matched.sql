@@ -145,7 +145,11 @@ reversal_candidates as (
 
 best_links as (
     select * from reversal_candidates as candidates
-    where link_rank = (select min(best.link_rank) from reversal_candidates as best where best.payment_id = candidates.payment_id)
+    where
+        link_rank = (
+            select min(best.link_rank) from reversal_candidates as best
+            where best.payment_id = candidates.payment_id
+        )
 ),
 
 reversed as (
@@ -187,8 +191,9 @@ final as (
             when matched.entry_kind = 'credit' then matched.match_note
             when reversed.reversed_payment_id is not null then null
             when reversed.candidates > 1
-                then 'reversal matches ' || reversed.candidates || ' payments (' || coalesce(matched.reversal_of, '')
-                || '): none is undone until a reviewer decides'
+                then
+                    'reversal matches ' || reversed.candidates || ' payments (' || coalesce(matched.reversal_of, '')
+                    || '): none is undone until a reviewer decides'
             else 'reversal of a payment that cannot be found: ' || coalesce(matched.reversal_of, 'no reference')
         end as match_note,
         matched.source_file_id,

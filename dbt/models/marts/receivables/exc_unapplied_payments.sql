@@ -43,8 +43,9 @@ final as (
         payments.remittance_text,
         case
             when splits.split_total is not null
-                then 'the reviewer''s split adds up to ' || splits.split_total || ', not the '
-                || credits.amount || ' unapplied: not applied'
+                then
+                    'the reviewer''s split adds up to ' || splits.split_total || ', not the '
+                    || credits.amount || ' unapplied: not applied'
             when matches.match_note is not null then matches.match_note
             when payments.entry_kind = 'reversal' then 'reversal of a payment that cannot be found or undone'
             when
