@@ -15,6 +15,9 @@ import pytest
 from tests.cases import CaseRun, run_case
 from tests.conftest import create_database
 
+# A full `m2c run` on a shared 2-core machine can take longer than the suite's 600 s default.
+pytestmark = pytest.mark.timeout(2400)
+
 CASE = "01-camt-batch-booking"
 ENTRY = "20240307001234567891234567891234"
 

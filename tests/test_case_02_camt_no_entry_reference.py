@@ -15,6 +15,9 @@ import pytest
 from tests.cases import CaseRun, run_case
 from tests.conftest import create_database
 
+# A full `m2c run` on a shared 2-core machine can take longer than the suite's 600 s default.
+pytestmark = pytest.mark.timeout(2400)
+
 CASE = "02-camt-no-entry-reference"
 
 
@@ -38,9 +41,10 @@ def test_both_credits_load_with_content_ids(statement: CaseRun) -> None:
 def test_both_february_invoices_are_paid_without_late_charges(statement: CaseRun) -> None:
     """50.00 pays A000102's February 50.00, 20.00 A000103's February 20.00: only A000101's 100.00 is
     late (its late charge is the only one)."""
-    assert statement.rows(
-        "select account_id, match_method, status from marts.fct_payments order by account_id"
-    ) == [("A000102", "invoice_number", "applied"), ("A000103", "account_id", "applied")]
+    assert statement.rows("select account_id, match_method, status from marts.fct_payments order by account_id") == [
+        ("A000102", "invoice_number", "applied"),
+        ("A000103", "account_id", "applied"),
+    ]
     late = statement.rows("select account_id from marts.fct_invoice_lines where line_type = 'late_charge'")
     assert late == [("A000101",)]
     assert statement.scalar("select count(*) from marts.exc_unapplied_payments") == 0

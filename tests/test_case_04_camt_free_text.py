@@ -16,6 +16,9 @@ import pytest
 from tests.cases import CaseRun, run_case
 from tests.conftest import create_database
 
+# A full `m2c run` on a shared 2-core machine can take longer than the suite's 600 s default.
+pytestmark = pytest.mark.timeout(2400)
+
 CASE = "04-camt-free-text-remittance"
 
 

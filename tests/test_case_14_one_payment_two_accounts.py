@@ -17,6 +17,9 @@ from tests.cases import CaseRun, run_case
 from tests.conftest import create_database
 from tests.test_case_15_amr_glitch import m2c
 
+# A full `m2c run` on a shared 2-core machine can take longer than the suite's 600 s default.
+pytestmark = pytest.mark.timeout(2400)
+
 CASE = "14-one-payment-two-accounts"
 PAYMENT = "BT-20240308-0001"
 

@@ -16,7 +16,7 @@ references_found as (
 ranked as (
     select
         *,
-        case method when 'rf_reference' then 1 when 'invoice_number' then 2 else 3 end as method_rank
+        case name_kind when 'rf_reference' then 1 when 'invoice_number' then 2 else 3 end as kind_rank
     from references_found
 ),
 
@@ -24,26 +24,26 @@ winning as (
     select distinct on (payment_id)
         payment_id,
         source,
-        method
+        name_kind
     from ranked
-    order by payment_id, source_order, method_rank
+    order by payment_id, source_order, kind_rank
 ),
 
 named as (
     select distinct on (ranked.payment_id, ranked.account_id, coalesce(ranked.invoice_id, ''))
         ranked.payment_id,
         ranked.source,
-        ranked.method,
+        ranked.name_kind,
         ranked.token,
         ranked.named_account_id,
         ranked.account_id,
         ranked.invoice_id,
         ranked.invoice_period,
-        ranked.position
+        ranked.token_position
     from ranked
     inner join winning
-        on ranked.payment_id = winning.payment_id and ranked.source = winning.source and ranked.method = winning.method
-    order by ranked.payment_id, ranked.account_id, coalesce(ranked.invoice_id, ''), ranked.position
+        on ranked.payment_id = winning.payment_id and ranked.source = winning.source and ranked.name_kind = winning.name_kind
+    order by ranked.payment_id, ranked.account_id, coalesce(ranked.invoice_id, ''), ranked.token_position
 ),
 
 final as (
@@ -51,10 +51,10 @@ final as (
         {{ period() }} as period,
         payment_id,
         row_number() over (
-            partition by payment_id order by invoice_period nulls last, position, invoice_id, account_id
+            partition by payment_id order by invoice_period nulls last, token_position, invoice_id, account_id
         ) as name_order,
         source,
-        method,
+        name_kind,
         token,
         named_account_id,
         account_id,

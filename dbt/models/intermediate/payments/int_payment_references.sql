@@ -5,7 +5,7 @@
     ISO 11649 RF creditor reference (compact or printed in groups of four), every invoice number
     (INV-YYYYMM-<account>) and every word that is a known account id. An RF reference's body is the
     invoice number's (or account id's) letters and digits, as fct_invoices.payment_reference issues
-    it; one with a wrong check digit names nothing and is kept as such (method rf_invalid).
+    it; one with a wrong check digit names nothing and is kept as such (name_kind rf_invalid).
     Each token resolved to its invoice and account where one exists.
     Grain: one row per period, payment, text (source) and token.
 -#}
@@ -34,19 +34,19 @@ current_payments as (
 
 texts as (
     select
-        payment_id,
-        source,
-        source_order,
-        upper(text) as text
+        current_payments.payment_id,
+        sources.source,
+        sources.source_order,
+        upper(sources.source_text) as source_text
     from current_payments
     cross join
         lateral (
             values
-            ('reference', 1, reference),
-            ('remittance_text', 2, remittance_text),
-            ('additional_info', 3, additional_info)
-        ) as sources (source, source_order, text)
-    where coalesce(trim(text), '') <> ''
+            ('reference', 1, current_payments.reference),
+            ('remittance_text', 2, current_payments.remittance_text),
+            ('additional_info', 3, current_payments.additional_info)
+        ) as sources (source, source_order, source_text)
+    where coalesce(trim(sources.source_text), '') <> ''
 ),
 
 whole_keys as (
@@ -54,9 +54,9 @@ whole_keys as (
         payment_id,
         source,
         source_order,
-        0 as position,
+        0 as token_position,
         'whole' as found_as,
-        {{ payment_reference_key('text') }} as token
+        {{ payment_reference_key('source_text') }} as token
     from texts
 ),
 
@@ -65,12 +65,12 @@ rf_matches as (
         texts.payment_id,
         texts.source,
         texts.source_order,
-        found.position,
+        found.token_position,
         found.match[1] as printed
     from texts
     cross join lateral regexp_matches(
-        texts.text, '\mRF[0-9]{2}(?:[A-Z0-9]{1,21}|(?: [A-Z0-9]{1,4}\M)+)', 'g'
-    ) with ordinality as found (match, position)
+        texts.source_text, '\mRF[0-9]{2}(?:[A-Z0-9]{1,21}|(?: [A-Z0-9]{1,4}\M)+)', 'g'
+    ) with ordinality as found (match, token_position)
 ),
 
 -- Printed in groups, a short word after the reference can look like its last group: try both.
@@ -79,7 +79,7 @@ rf_tokens as (
         payment_id,
         source,
         source_order,
-        position,
+        token_position,
         'rf' as found_as,
         replace(printed, ' ', '') as token
     from rf_matches
@@ -88,7 +88,7 @@ rf_tokens as (
         payment_id,
         source,
         source_order,
-        position,
+        token_position,
         'rf' as found_as,
         replace(regexp_replace(printed, ' [A-Z0-9]+$', ''), ' ', '') as token
     from rf_matches
@@ -100,13 +100,13 @@ invoice_tokens as (
         texts.payment_id,
         texts.source,
         texts.source_order,
-        found.position,
+        found.token_position,
         'invoice' as found_as,
         regexp_replace(found.match[1], '[^A-Z0-9]', '', 'g') as token
     from texts
     cross join lateral regexp_matches(
-        texts.text, '\m(INV[ /-]?[0-9]{6}[ /-]?[A-Z0-9]+)', 'g'
-    ) with ordinality as found (match, position)
+        texts.source_text, '\m(INV[ /-]?[0-9]{6}[ /-]?[A-Z0-9]+)', 'g'
+    ) with ordinality as found (match, token_position)
 ),
 
 -- Words with a digit and at least four characters: "Kd-Nr. A000103" names A000103, "for March" nothing.
@@ -115,11 +115,13 @@ word_tokens as (
         texts.payment_id,
         texts.source,
         texts.source_order,
-        found.position,
+        found.token_position,
         'word' as found_as,
         replace(found.word, '-', '') as token
     from texts
-    cross join lateral regexp_split_to_table(texts.text, '[^A-Z0-9-]+') with ordinality as found (word, position)
+    cross join
+        lateral regexp_split_to_table(texts.source_text, '[^A-Z0-9-]+')
+        with ordinality as found (word, token_position)
     where found.word ~ '[0-9]' and length(replace(found.word, '-', '')) >= 4
 ),
 
@@ -162,7 +164,7 @@ resolved as (
         parsed.payment_id,
         parsed.source,
         parsed.source_order,
-        parsed.position,
+        parsed.token_position,
         parsed.found_as,
         parsed.token,
         case
@@ -170,7 +172,7 @@ resolved as (
             when parsed.found_as = 'rf' then 'rf_reference'
             when parsed.invoice_month_key is not null then 'invoice_number'
             else 'account_id'
-        end as method,
+        end as name_kind,
         keyed_accounts.account_id as named_account_id,
         case
             when parsed.found_as = 'rf' and not parsed.is_valid_rf then null
@@ -191,38 +193,38 @@ resolved as (
     where parsed.found_as in ('whole', 'rf', 'invoice') or keyed_accounts.account_id is not null
 ),
 
--- Of the readings of one printed RF reference, a valid one; none valid: the reference is kept as rf_invalid.
+-- Of the readings of one printed RF reference, a valid one; none valid: the reference is kept as rf_invalid_rf.
 kept as (
     select * from resolved
     where
-        method <> 'rf_invalid'
+        name_kind <> 'rf_invalid'
         or not exists (
-            select 1 from resolved as valid
+            select 1 from resolved as valid_rf
             where
-                valid.method = 'rf_reference'
-                and valid.payment_id = resolved.payment_id
-                and valid.source = resolved.source
-                and valid.position = resolved.position
+                valid_rf.name_kind = 'rf_reference'
+                and valid_rf.payment_id = resolved.payment_id
+                and valid_rf.source = resolved.source
+                and valid_rf.token_position = resolved.token_position
         )
 ),
 
 final as (
-    select distinct on (payment_id, source, token, method)
+    select distinct on (payment_id, source, token, name_kind)
         {{ period() }} as period,
         payment_id,
         source,
         source_order,
-        position,
+        token_position,
         found_as,
         token,
-        method,
+        name_kind,
         named_account_id,
         account_id,
         invoice_id,
         invoice_period
     from kept
     where {{ period_is_open() }}
-    order by payment_id, source, token, method, position, found_as
+    order by payment_id, source, token, name_kind, token_position, found_as
 )
 
 select * from final

@@ -65,7 +65,7 @@ first_mentions as (
         named_account_id
     from references_found
     where named_account_id is not null
-    order by payment_id, source_order, position
+    order by payment_id, source_order, token_position
 ),
 
 invalid_rf as (
@@ -73,7 +73,7 @@ invalid_rf as (
         payment_id,
         string_agg(distinct token, ', ') as tokens
     from references_found
-    where method = 'rf_invalid'
+    where name_kind = 'rf_invalid'
     group by payment_id
 ),
 
@@ -95,15 +95,15 @@ matched as (
         coalesce(first_names.named_account_id, first_mentions.named_account_id, iban_accounts.account_id)
             as named_account_id,
         case
-            when name_counts.account_count > 1 and first_names.method = 'account_id' then null
+            when name_counts.account_count > 1 and first_names.name_kind = 'account_id' then null
             when first_names.payment_id is not null then first_names.account_id
             when iban_accounts.billing_accounts = 1 then iban_accounts.billing_account_id
         end as account_id,
         first_names.invoice_id,
         coalesce(name_counts.invoice_count, 0) as invoice_count,
         case
-            when name_counts.account_count > 1 and first_names.method = 'account_id' then null
-            when first_names.payment_id is not null then first_names.method
+            when name_counts.account_count > 1 and first_names.name_kind = 'account_id' then null
+            when first_names.payment_id is not null then first_names.name_kind
             when iban_accounts.billing_accounts = 1 then 'debtor_iban'
         end as match_method,
         case
@@ -111,7 +111,7 @@ matched as (
             when iban_accounts.billing_accounts = 1 then 'debtor_iban'
         end as match_source,
         case
-            when name_counts.account_count > 1 and first_names.method = 'account_id'
+            when name_counts.account_count > 1 and first_names.name_kind = 'account_id'
                 then 'names several accounts: ' || name_counts.account_ids
             when first_names.payment_id is null and invalid_rf.tokens is not null
                 then 'RF creditor reference with a wrong check digit: ' || invalid_rf.tokens

@@ -27,7 +27,7 @@ allocated as (
         sum(amount) filter (where row_type = 'credit') as credit_amount,
         sum(amount) filter (where row_type = 'credit' and account_id is null) as unapplied_amount,
         min(account_id) as first_account_id,
-        count(distinct account_id) as accounts
+        count(distinct account_id) as account_count
     from receivables
     where row_type in ('allocation', 'credit')
     group by payment_id
@@ -48,15 +48,15 @@ final as (
         payments.named_account_id,
         case
             when payments.entry_kind = 'reversal' then null
-            when assignments.payment_id is not null and allocated.accounts > 0 then allocated.first_account_id
+            when assignments.payment_id is not null and allocated.account_count > 0 then allocated.first_account_id
             else payments.account_id
         end as account_id,
         payments.invoice_id,
         case
             when
                 assignments.payment_id is not null
-                and allocated.accounts > 0
-                and (allocated.accounts > 1 or allocated.first_account_id is distinct from payments.account_id)
+                and allocated.account_count > 0
+                and (allocated.account_count > 1 or allocated.first_account_id is distinct from payments.account_id)
                 then 'reviewer'
             else payments.match_method
         end as match_method,
