@@ -42,7 +42,10 @@ named as (
         ranked.token_position
     from ranked
     inner join winning
-        on ranked.payment_id = winning.payment_id and ranked.source = winning.source and ranked.name_kind = winning.name_kind
+        on
+            ranked.payment_id = winning.payment_id
+            and ranked.source = winning.source
+            and ranked.name_kind = winning.name_kind
     order by ranked.payment_id, ranked.account_id, coalesce(ranked.invoice_id, ''), ranked.token_position
 ),
 
