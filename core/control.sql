@@ -37,6 +37,9 @@ create table if not exists review.payment_assignments (
   reason text not null
 );
 create index if not exists payment_assignments_payment on review.payment_assignments (payment_id);
+-- A split (D78): the rows of one decision (one transaction: the same decided_at) each carry the
+-- amount their account receives; together they add up to the payment. Null: the whole payment.
+alter table review.payment_assignments add column if not exists amount numeric check (amount > 0);
 
 -- A reviewer's decision on a write-off candidate: approve (write the overdue balance off to bad
 -- debt on the next billing run) or reject. Each approval is applied once.

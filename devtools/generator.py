@@ -23,6 +23,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
+from stdnum.iso7064 import mod_97_10
+
 from core.periods import month_add
 from devtools.tariffs import Version, tariff_book, tariff_code_for
 
@@ -176,8 +178,6 @@ def iban_for(rng: random.Random) -> str:
 
 def payment_reference(invoice: str) -> str:
     """The invoice's ISO 11649 reference as fct_invoices.payment_reference makes it (D80)."""
-    from stdnum.iso7064 import mod_97_10
-
     body = "".join(c for c in invoice.upper() if c.isalnum())
     if len(body) > 21:
         return ""  # the product then hashes it (macros/invoice_creditor_reference.sql); not generated here
@@ -322,6 +322,7 @@ class Generator:
         self.payer_name = ""
         self.status_reports: dict[dt.date, list[str]] = {}  # pain.002 rejects by report day
         self.mandated: set[str] = set()  # direct-debit accounts with a mandate on file
+        self.batch_pending: dict[dt.date, tuple[str, str, Decimal]] = {}  # a transfer waiting for a batch partner
 
     def version(self, code: str, day: dt.date) -> Version:
         return [v for v in self.book if v.tariff_code == code and v.effective_from <= day][-1]
@@ -827,8 +828,8 @@ class Generator:
         draw = rng.random()
         if draw < 0.004:
             return "", rng.choice(["rent march", "thanks", "payment", "Invoice 123", "for Mum"])
-        if draw < 0.6:
-            return invoice, ""
+        if draw < 0.6:  # some as the ISO 11649 RF creditor reference of the invoice (D74)
+            return ((payment_reference(invoice) or invoice) if draw < 0.12 else invoice), ""
         styles = [
             account_id,
             account_id.lower(),
@@ -855,6 +856,8 @@ class Generator:
                 PAYMENT_COLUMNS,
                 [f"CNT{pid}", paid_on.isoformat(), f"{amount:.2f}", self.currency, channel, structured or text, ""],
             )
+        elif channel == "bank_transfer" and self.pay_seq % 3 == 1:  # about a third of transfers: batches
+            self.batched(pid, paid_on, amount, self.camt_tx(f"E2E-{pid}", structured, text, self.payer_name, amount))
         else:
             family = "IDDT" if channel == "direct_debit" else "RCDT"
             self.statement_entry(
@@ -864,24 +867,63 @@ class Generator:
         self.summary.payments += 1
         return pid
 
-    def camt_entry(self, ref, day, amount, direction, reversal, family, e2e, structured, text, payer, reason="") -> str:
+    def camt_tx(self, e2e, structured, text, payer, amount: Decimal | None = None, reason: str = "") -> str:
+        """One <TxDtls>; with `amount`, its own AmtDtls/TxAmt (a transaction of a batch); with `reason`,
+        the return reason of a returned direct debit (RtrInf, D84)."""
         remittance = ""
         if structured:
             remittance += f"<Strd><CdtrRefInf><Ref>{escape(structured)}</Ref></CdtrRefInf></Strd>"
         if text:
             remittance += f"<Ustrd>{escape(text)}</Ustrd>"
+        own = f'<AmtDtls><TxAmt><Amt Ccy="{self.currency}">{amount:.2f}</Amt></TxAmt></AmtDtls>' if amount else ""
+        return (
+            f"<TxDtls><Refs><EndToEndId>{e2e}</EndToEndId></Refs>{own}"
+            f"<RltdPties><Dbtr><Nm>{escape(payer)}</Nm></Dbtr></RltdPties>"
+            f"<RmtInf>{remittance}</RmtInf>"
+            + (f"<RtrInf><Rsn><Cd>{reason}</Cd></Rsn></RtrInf>" if reason else "")
+            + "</TxDtls>"
+        )
+
+    def camt_entry(self, ref, day, amount, direction, reversal, family, e2e, structured, text, payer, reason="") -> str:
+        return self.camt_booking(
+            ref, day, amount, direction, reversal, family, self.camt_tx(e2e, structured, text, payer, reason=reason)
+        )
+
+    def camt_booking(self, ref, day, amount, direction, reversal, family, details: str) -> str:
         return (
             f'<Ntry><NtryRef>{ref}</NtryRef><Amt Ccy="{self.currency}">{amount:.2f}</Amt>'
             f"<CdtDbtInd>{direction}</CdtDbtInd><RvslInd>{'true' if reversal else 'false'}</RvslInd>"
             f"<Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>{day.isoformat()}</Dt></BookgDt>"
             f"<ValDt><Dt>{day.isoformat()}</Dt></ValDt><AcctSvcrRef>{ref}</AcctSvcrRef>"
             f"<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>{family}</Cd><SubFmlyCd>OTHR</SubFmlyCd></Fmly></Domn></BkTxCd>"
-            f"<NtryDtls><TxDtls><Refs><EndToEndId>{e2e}</EndToEndId></Refs>"
-            f"<RltdPties><Dbtr><Nm>{escape(payer)}</Nm></Dbtr></RltdPties>"
-            f"<RmtInf>{remittance}</RmtInf>"
-            + (f"<RtrInf><Rsn><Cd>{reason}</Cd></Rsn></RtrInf>" if reason else "")
-            + "</TxDtls></NtryDtls></Ntry>"
+            f"<NtryDtls>{details}</NtryDtls></Ntry>"
         )
+
+    def batched(self, pid: str, day: dt.date, amount: Decimal, details: str) -> None:
+        """A transfer booked in a batch (D72): two transfers of the same day, of different accounts,
+        become one entry of their sum with two <TxDtls>; one left without a partner is booked alone."""
+        waiting = self.batch_pending.pop(day, None)
+        if waiting is None:
+            self.batch_pending[day] = (pid, details, amount)
+            return
+        first, first_details, first_amount = waiting
+        self.statement_entry(
+            day,
+            self.camt_booking(
+                f"BAT{first}",
+                day,
+                first_amount + amount,
+                "CRDT",
+                False,
+                "RCDT",
+                f"<Btch><NbOfTxs>2</NbOfTxs></Btch>{first_details}{details}",
+            ),
+        )
+
+    def flush_batches(self) -> None:
+        for day, (pid, details, amount) in sorted(self.batch_pending.items()):
+            self.statement_entry(day, self.camt_booking(pid, day, amount, "CRDT", False, "RCDT", details))
+        self.batch_pending.clear()
 
     def statement_entry(self, day: dt.date, xml: str) -> None:
         key = f"{day:%Y-%m}"
@@ -891,6 +933,7 @@ class Generator:
             part.write(xml + "\n")
 
     def write_statements(self) -> None:
+        self.flush_batches()
         for key in sorted(self.statement_parts):
             first = dt.date.fromisoformat(f"{key}-01")
             last = month_end(first)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import itertools
 import zipfile
@@ -250,6 +251,8 @@ CAMT_COLUMNS = [
     "payer_name",
     "remittance_text",
     "entry_kind",
+    "additional_info",
+    "debtor_iban",
     "return_reason_code",
 ]
 
@@ -264,21 +267,33 @@ CAMT_CHANNELS = {
     "RCCN": "card",
 }
 
+# What banks write where a reference is absent: never an identifier (D73).
+PLACEHOLDERS = frozenset({"", "NOTPROVIDED", "NOT PROVIDED", "NONREF", "NONE", "N/A", "NA"})
 
-def _flatten(element, strip: int, prefix: str, out: dict[str, list]) -> dict[str, list]:
-    """Index an element's descendants by local-name path ('NtryDtls/TxDtls/Refs/EndToEndId')."""
+# The ISO 20022 cash-management messages read: statements and debit/credit notifications, every
+# schema version (camt.053.001.02 to .001.13, camt.054.001.02 to .001.13 share the Ntry layout).
+CAMT_MESSAGES = ("camt.053", "camt.054")
+
+
+def identifier(value: str) -> str:
+    """The value as an identifier, or '' when it is a placeholder such as NOTPROVIDED or NONREF."""
+    return "" if value.strip().upper() in PLACEHOLDERS else value.strip()
+
+
+def _flatten(element, strip: int, prefix: str, out: dict[str, list], skip: str = "") -> dict[str, list]:
+    """Index an element's descendants by local-name path ('NtryDtls/TxDtls/Refs/EndToEndId');
+    the subtree at path `skip` (e.g. 'NtryDtls') is left out."""
     for child in element:
         if isinstance(child.tag, str):  # skips comments and processing instructions
             key = prefix + child.tag[strip:]
+            if key == skip:
+                continue
             out.setdefault(key, []).append(child)
             _flatten(child, strip, key + "/", out)
     return out
 
 
-def camt_entry_row(entry, strip: int) -> list[str]:
-    """One camt.053 <Ntry> as a payments row. `entry_kind` says credit, reversal or debit."""
-    paths = _flatten(entry, strip, "", {})
-
+def _texter(paths: dict[str, list]):
     def text(*candidates: str) -> str:
         for path in candidates:
             found = paths.get(path)
@@ -286,32 +301,128 @@ def camt_entry_row(entry, strip: int) -> list[str]:
                 return found[0].text.strip()
         return ""
 
-    tx = "NtryDtls/TxDtls/" if "NtryDtls/TxDtls" in paths else ""
-    amount = paths.get("Amt", [None])[0]
-    structured = text(tx + "RmtInf/Strd/CdtrRefInf/Ref")
-    unstructured = " ".join((u.text or "").strip() for u in paths.get(tx + "RmtInf/Ustrd", [])).strip()
-    credit = text("CdtDbtInd") == "CRDT"
+    return text
+
+
+def _transactions(entry, strip: int) -> list[dict[str, list]]:
+    """The entry's <TxDtls>, each indexed by local-name path; [{}] when it has none."""
+    found = []
+    for details in entry:
+        if isinstance(details.tag, str) and details.tag[strip:] == "NtryDtls":
+            for tx in details.iter():
+                if isinstance(tx.tag, str) and tx.tag[strip:] == "TxDtls":
+                    found.append(_flatten(tx, strip, "", {}))
+    return found or [{}]
+
+
+def _amount(paths: dict[str, list]):
+    for path in ("AmtDtls/TxAmt/Amt", "Amt"):
+        found = paths.get(path)
+        if found and (found[0].text or "").strip():
+            return found[0]
+    return None
+
+
+def content_id(parts: list[str]) -> str:
+    """A stable id for a transaction the bank gave no reference: a hash of what it says (D73)."""
+    digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=10).hexdigest()
+    return f"CAMT-{digest.upper()}"
+
+
+def camt_entry_rows(entry, strip: int) -> list[list[str]]:
+    """One camt.053/.054 <Ntry> as payments rows: one per <TxDtls> when it is a batch whose
+    transactions each carry an amount (else the entry is one payment), in CAMT_COLUMNS order.
+
+    `payment_id` is the entry's bank reference (AcctSvcrRef, else NtryRef; '/<n>' for the n-th
+    transaction of a batch); an entry without one gets `content_id` of what the transaction says,
+    so the same entry in a re-sent statement or in a camt.054 is the same payment (D73).
+    `entry_kind` says credit, reversal or debit; a reversal's `reversal_of` is its end-to-end id.
+    """
+    paths = _flatten(entry, strip, "", {}, skip="NtryDtls")
+    text = _texter(paths)
+    transactions = _transactions(entry, strip)
+    split = len(transactions) > 1 and all(_amount(tx) is not None for tx in transactions)
+    entry_ref = identifier(text("AcctSvcrRef")) or identifier(text("NtryRef"))
+    entry_amount = paths.get("Amt", [None])[0]
+    booked = text("ValDt/Dt", "BookgDt/Dt") or text("ValDt/DtTm", "BookgDt/DtTm")[:10]
+    channel = CAMT_CHANNELS.get(text("BkTxCd/Domn/Fmly/Cd"), "bank_transfer")
     reversal = text("RvslInd").lower() == "true"
-    end_to_end = text(tx + "Refs/EndToEndId")
-    kind = "reversal" if reversal and not credit else ("credit" if credit else "debit")
-    return [
-        text("AcctSvcrRef", "NtryRef"),
-        text("ValDt/Dt", "BookgDt/Dt") or text("ValDt/DtTm")[:10],
-        (amount.text or "").strip() if amount is not None else "",
-        amount.get("Ccy", "") if amount is not None else "",
-        CAMT_CHANNELS.get(text("BkTxCd/Domn/Fmly/Cd"), "bank_transfer"),
-        structured or unstructured,
-        end_to_end if kind == "reversal" else "",
-        end_to_end,
-        text(tx + "RltdPties/Dbtr/Nm", tx + "RltdPties/Dbtr/Pty/Nm"),
-        unstructured,
-        kind,
-        text(tx + "RtrInf/Rsn/Cd", tx + "RtrInf/Rsn/Prtry") if reversal else "",  # D84
-    ]
+    entry_info = text("AddtlNtryInf")
+    rows = []
+    for position, tx in enumerate(transactions if split else transactions[:1], start=1):
+        tx_text = _texter(tx)
+        members = transactions if not split else [tx]
+        structured = " ".join(filter(None, (_texter(t)("RmtInf/Strd/CdtrRefInf/Ref") for t in members)))
+        unstructured = " ".join(
+            (u.text or "").strip() for t in members for u in t.get("RmtInf/Ustrd", []) if (u.text or "").strip()
+        )
+        amount = _amount(tx) if split else entry_amount
+        credit = (tx_text("CdtDbtInd") if split else "") or text("CdtDbtInd")
+        kind = "reversal" if reversal and credit != "CRDT" else ("credit" if credit == "CRDT" else "debit")
+        end_to_end = identifier(tx_text("Refs/EndToEndId"))
+        info = " ".join(dict.fromkeys(filter(None, (tx_text("AddtlTxInf"), entry_info))))
+        debtor_iban = tx_text("RltdPties/DbtrAcct/Id/IBAN")
+        amount_text = (amount.text or "").strip() if amount is not None else ""
+        currency = amount.get("Ccy", "") if amount is not None else ""
+        if entry_ref:
+            payment_id = f"{entry_ref}/{position}" if split else entry_ref
+        else:
+            refs = [tx_text(f"Refs/{r}") for r in ("AcctSvcrRef", "InstrId", "TxId", "MndtId")]
+            payment_id = content_id(
+                [
+                    booked,
+                    amount_text,
+                    currency,
+                    credit,
+                    str(reversal),
+                    end_to_end,
+                    *refs,
+                    debtor_iban,
+                    structured,
+                    unstructured,
+                    info,
+                    str(position),
+                ]
+            )
+        rows.append(
+            [
+                payment_id,
+                booked,
+                amount_text,
+                currency,
+                channel,
+                structured or unstructured,
+                end_to_end if kind == "reversal" else "",
+                end_to_end,
+                tx_text("RltdPties/Dbtr/Nm", "RltdPties/Dbtr/Pty/Nm"),
+                unstructured,
+                kind,
+                info,
+                debtor_iban,
+                tx_text("RtrInf/Rsn/Cd", "RtrInf/Rsn/Prtry") if reversal else "",  # D84
+            ]
+        )
+    return rows
 
 
-def read_camt053(path: Path) -> Table:
-    """Stream <Ntry> elements of a camt.053 statement without holding the document in memory."""
+def camt_entry_row(entry, strip: int) -> list[str]:
+    """The first payments row of an entry (see camt_entry_rows)."""
+    return camt_entry_rows(entry, strip)[0]
+
+
+def _numbered(rows: list[list[str]], seen: dict[str, int]) -> list[list[str]]:
+    """Content ids made unique within a file: the k-th identical transaction gets '-k' (k >= 2)."""
+    for row in rows:
+        if row[0].startswith("CAMT-"):
+            count = seen[row[0]] = seen.get(row[0], 0) + 1
+            if count > 1:
+                row[0] = f"{row[0]}-{count}"
+    return rows
+
+
+def read_camt(path: Path) -> Table:
+    """Stream the <Ntry> elements of a camt.053 statement or camt.054 notification (any version)
+    without holding the document in memory; each becomes one payment per transaction (camt_entry_rows)."""
     from lxml import etree
 
     try:
@@ -321,21 +432,25 @@ def read_camt053(path: Path) -> Table:
     except StopIteration as exc:
         raise UnreadableFile("the file is empty") from exc
     qname = etree.QName(root)
-    if qname.localname != "Document" or "camt.053" not in (qname.namespace or ""):
-        raise UnreadableFile(f"not a camt.053 statement (root <{qname.localname}> in namespace '{qname.namespace}')")
-    ns = f"{{{qname.namespace}}}"
+    namespace = qname.namespace or ""
+    if qname.localname != "Document" or not any(m in namespace for m in CAMT_MESSAGES):
+        raise UnreadableFile(
+            f"not a camt.053 statement or camt.054 notification (root <{qname.localname}> in namespace '{namespace}')"
+        )
+    ns = f"{{{namespace}}}"
 
     def rows() -> Iterator[list[str]]:
+        seen: dict[str, int] = {}
         try:
             for _, entry in etree.iterparse(str(path), events=("end",), tag=f"{ns}Ntry"):
-                yield camt_entry_row(entry, len(ns))
+                yield from _numbered(camt_entry_rows(entry, len(ns)), seen)
                 entry.clear()
                 while entry.getprevious() is not None:
                     del entry.getparent()[0]
         except etree.XMLSyntaxError as exc:
             raise UnreadableFile(f"XML breaks off or is malformed ({exc})") from exc
 
-    return Table("payments", list(CAMT_COLUMNS), rows(), first_row_no=1)  # entries count from 1
+    return Table("payments", list(CAMT_COLUMNS), rows(), first_row_no=1)  # payments count from 1
 
 
 # A tariff CSV's sheet, by a word of its file name; versions first (ingestion.loader.landed_files).
@@ -362,5 +477,5 @@ def read_file(path: Path, folder: str, targets: tuple[str, ...]) -> list[Table]:
     if suffix == ".xml" and folder == "payments":
         from ingestion.pain002 import is_pain002, read_pain002  # pain002 reuses this module's Table
 
-        return [read_pain002(path) if is_pain002(path) else read_camt053(path)]
+        return [read_pain002(path) if is_pain002(path) else read_camt(path)]
     raise UnreadableFile(f"unsupported file type '{suffix or path.name}' in {folder}/")

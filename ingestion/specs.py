@@ -228,6 +228,8 @@ PAYMENTS = TableSpec(
             check="{v} <> 'debit'",
             check_reason="is not a customer payment (a debit entry: bank charge or outgoing transfer)",
         ),
+        Column("additional_info"),  # camt AddtlTxInf, then AddtlNtryInf: a reference's last place (D75)
+        Column("debtor_iban"),  # camt RltdPties/DbtrAcct: matched to an account's IBAN as a last resort (D75)
     ),
 )
 

@@ -244,7 +244,7 @@ def test_every_fault_is_kept_with_its_reason(corpus: Path, conn: psycopg.Connect
     assert quarantined == {
         "readings/latin1.csv": quarantined["readings/latin1.csv"],
         "payments/not_xml.xml": quarantined["payments/not_xml.xml"],
-        "payments/pain.xml": "not a camt.053 statement (root <Document> in namespace "
+        "payments/pain.xml": "not a camt.053 statement or camt.054 notification (root <Document> in namespace "
         "'urn:iso:std:iso:20022:tech:xsd:pain.001.001.09')",
         "contracts/empty.csv": "the file is empty",
         "service_points/no_service.csv": "service_points: required column(s) missing from the header: service",

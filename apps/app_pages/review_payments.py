@@ -1,8 +1,10 @@
-"""Unapplied cash: assign a payment nobody could match to the account it belongs to."""
+"""Unapplied cash: assign a payment nobody could match to the account it belongs to, or split it (D78)."""
+
+from decimal import Decimal
 
 import streamlit as st
 
-from apps import data, identity, review
+from apps import data, identity, review, splits
 from apps.components import money, show_table
 
 PENDING = """select 'assign to ' || account_id as action, reviewer, decided_at from review.payment_assignments
@@ -81,3 +83,38 @@ if submitted:
             f"{row['payment_id']} assigned to {account_id}",
             period,
         )
+
+st.markdown(
+    "**Or split it across accounts**: one line per account, `ACCOUNT AMOUNT`; the amounts must add up to the payment."
+)
+with st.form("payment_split"):
+    lines = st.text_area("Split", key="split_lines", placeholder="A000101 100.00\nA000103 50.00")
+    split_reason = st.text_input("Reason", key="split_reason")
+    split_submitted = st.form_submit_button("Split")
+if split_submitted:
+    try:
+        pairs = splits.parse_split(lines, Decimal(str(row["unapplied_amount"])))
+    except splits.SplitError as problem:
+        st.error(str(problem))
+    else:
+        accounts = [account for account, _ in pairs]
+        known = data.query(
+            "select account_id from marts.dim_accounts where account_id = any(:accounts)", {"accounts": accounts}
+        )["account_id"].tolist()
+        unknown = [account for account in accounts if account not in known]
+        if unknown:
+            st.error(f"Account(s) {', '.join(unknown)} do not exist.")
+        else:  # one statement: the rows share one decided_at, which makes them one decision
+            values = ", ".join(
+                f"(:payment_id, :account_{i}, :amount_{i}, :reviewer, :reason)" for i in range(len(pairs))
+            )
+            params = {"payment_id": row["payment_id"], "reason": split_reason}
+            for i, (account, amount) in enumerate(pairs):
+                params |= {f"account_{i}": account, f"amount_{i}": amount}
+            review.save(
+                "insert into review.payment_assignments (payment_id, account_id, amount, reviewer, reason) "
+                f"values {values}",
+                params,
+                f"{row['payment_id']} split across {', '.join(accounts)}",
+                period,
+            )

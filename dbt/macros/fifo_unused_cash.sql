@@ -1,6 +1,6 @@
 {#-
     What is left of each payment's cash (the `pool` relation: payment_id, account_id, paid_on,
-    currency, amount) after a FIFO pass (the `allocations` relation, from fifo_allocations): its
+    currency, amount; one row per payment and account) after a FIFO pass (the `allocations` relation, from fifo_allocations): its
     amount less what the pass allocated, now credit the customer holds (funded_from customer_credits).
 -#}
 {% macro fifo_unused_cash(pool, allocations) -%}
@@ -15,9 +15,10 @@
     left join (
         select
             payment_id,
+            account_id,
             sum(amount) as amount
         from {{ allocations }}
-        group by payment_id
+        group by payment_id, account_id
     ) as used
-        on pool.payment_id = used.payment_id
+        on pool.payment_id = used.payment_id and pool.account_id is not distinct from used.account_id
 {%- endmacro %}

@@ -17,6 +17,8 @@ renamed as (
         payer_name,
         remittance_text,
         upper(return_reason_code) as return_reason_code,
+        additional_info,
+        upper(replace(debtor_iban, ' ', '')) as debtor_iban,
         coalesce(entry_kind, case when reversal_of is not null then 'reversal' else 'credit' end) as entry_kind,
         _file_id as source_file_id,
         _row_no as source_row_no,

@@ -11,6 +11,7 @@ renamed as (
         account_id,
         reviewer,
         decided_at,
+        amount as assigned_amount,
         reason as assignment_reason
     from source
 )

@@ -1,11 +1,15 @@
 {#-
-    The period's landed payments (credits and reversals), each matched to the account its reference
-    names (billing-rules.md section 6): an invoice number resolves to its invoice's account, else the
-    reference is an account id. References are compared without case, spaces or punctuation, and
-    after dropping a leading word such as "Account", "Acc", "Customer no." or "Invoice no.".
-    A reversal is linked to the payment it returns (by payment id or end-to-end id) and keeps the
-    bank's return reason code (D84). A direct debit credit is matched by its end-to-end id, which is
-    the invoice's payment reference the collection file sent (D83).
+    The period's landed payments (credits and reversals), each matched to the account it pays
+    (billing-rules.md section 6, D74-D76): by what its texts name (int_payment_names: an RF creditor
+    reference, invoice numbers, account ids, wherever written), else by the payer's IBAN when it is
+    the known IBAN of exactly one billing account (match_method debtor_iban, the last resort). A
+    payment naming several invoices is booked to the account of the oldest (the receivables run
+    splits it, D77); one naming several accounts only by account id, or an RF reference with a wrong
+    check digit, stays unapplied with its reason (review_note).
+    A reversal is linked to the one payment it returns: by payment id, else by end-to-end id (and,
+    among several with that id, the one of its amount); none or several: unlinked, with the reason. A
+    reversal keeps the bank's return reason code (D84); a direct debit credit names its invoice by
+    its end-to-end id, the invoice's payment reference the collection file sent (D83).
 -#}
 with
 
@@ -27,88 +31,140 @@ accounts as (
     select * from {{ ref('int_accounts_deduplicated') }}
 ),
 
-invoices as (
-    select * from {{ ref('int_invoices') }}
+names as (
+    select * from {{ ref('int_payment_names') }}
+    where period = {{ period() }}
+),
+
+references_found as (
+    select * from {{ ref('int_payment_references') }}
+    where period = {{ period() }}
 ),
 
 current_payments as (
     {{ current_rows('payments', 'files', ['payment_id']) }}
 ),
 
-keyed as (
+name_counts as (
     select
-        *,
-        regexp_replace(
-            -- an invoice's own ISO 11649 reference (fct_invoices.payment_reference, D80) names its invoice
-            regexp_replace(
-                regexp_replace(
-                    -- a direct debit collection comes back under our own end-to-end id, its RF reference (D83)
-                    upper(coalesce(
-                        case when channel = 'direct_debit' and end_to_end_id ~ '^RF\d\dINV' then end_to_end_id end,
-                        reference,
-                        ''
-                    )),
-                    '[^A-Z0-9]', '', 'g'
-                ),
-                '^RF\d\d(INV\d{6})', '\1'
-            ),
-            '^(INVOICENUMBER|INVOICENO|INVOICENR|INVOICE|ACCOUNTNUMBER|ACCOUNTNO|ACCOUNTNR|ACCOUNT|ACCTNO|ACCT'
-            || '|ACCNO|ACC|CUSTOMERNUMBER|CUSTOMERNO|CUSTOMERNR|CUSTOMER|CUSTNO|CUST|REFERENCE|REF|NO|NR)',
-            ''
-        ) as reference_key
-    from current_payments
+        payment_id,
+        count(distinct account_id) as account_count,
+        count(distinct invoice_id) as invoice_count,
+        string_agg(distinct account_id, ', ') as account_ids
+    from names
+    group by payment_id
 ),
 
-candidates as (
-    select
-        *,
-        substring(reference_key from '^INV(\d{6})[A-Z0-9]') as invoice_month_key,
-        coalesce(substring(reference_key from '^INV\d{6}([A-Z0-9]+)$'), reference_key) as account_key
-    from keyed
+first_names as (
+    select * from names
+    where name_order = 1
 ),
 
-keyed_accounts as (
+-- Named but resolving to no account (an invoice number of no invoice, an unknown account): for review.
+first_mentions as (
+    select distinct on (payment_id)
+        payment_id,
+        named_account_id
+    from references_found
+    where named_account_id is not null
+    order by payment_id, source_order, token_position
+),
+
+invalid_rf as (
     select
-        account_id,
-        billing_account_id,
-        regexp_replace(upper(account_id), '[^A-Z0-9]', '', 'g') as account_key
+        payment_id,
+        string_agg(distinct token, ', ') as tokens
+    from references_found
+    where name_kind = 'rf_invalid'
+    group by payment_id
+),
+
+iban_accounts as (
+    select
+        upper(replace(iban, ' ', '')) as iban,
+        min(account_id) as account_id,
+        min(billing_account_id) as billing_account_id,
+        count(distinct billing_account_id) as billing_accounts
     from accounts
+    where coalesce(iban, '') <> ''
+    group by upper(replace(iban, ' ', ''))
 ),
 
 matched as (
     select
-        candidates.*,
-        keyed_accounts.account_id as named_account_id,
+        current_payments.*,
+        {{ payment_reference_key('current_payments.reference') }} as reference_key,
+        coalesce(first_names.named_account_id, first_mentions.named_account_id, iban_accounts.account_id)
+            as named_account_id,
         case
-            when candidates.invoice_month_key is null then keyed_accounts.billing_account_id
-            when invoices.invoice_id is not null then invoices.account_id
+            when name_counts.account_count > 1 and first_names.name_kind = 'account_id' then null
+            when first_names.payment_id is not null then first_names.account_id
+            when iban_accounts.billing_accounts = 1 then iban_accounts.billing_account_id
         end as account_id,
-        invoices.invoice_id,
+        first_names.invoice_id,
+        coalesce(name_counts.invoice_count, 0) as invoice_count,
         case
-            when candidates.invoice_month_key is null and keyed_accounts.account_id is not null then 'account_id'
-            when invoices.invoice_id is not null then 'invoice_number'
-        end as match_method
-    from candidates
-    left join keyed_accounts
-        on candidates.account_key = keyed_accounts.account_key
-    left join invoices
-        on
-            candidates.invoice_month_key is not null
-            and invoices.period
-            = substr(candidates.invoice_month_key, 1, 4) || '-' || substr(candidates.invoice_month_key, 5, 2)
-            and invoices.invoice_id = 'INV-' || candidates.invoice_month_key || '-' || keyed_accounts.billing_account_id
+            when name_counts.account_count > 1 and first_names.name_kind = 'account_id' then null
+            when first_names.payment_id is not null then first_names.name_kind
+            when iban_accounts.billing_accounts = 1 then 'debtor_iban'
+        end as match_method,
+        case
+            when first_names.payment_id is not null then first_names.source
+            when iban_accounts.billing_accounts = 1 then 'debtor_iban'
+        end as match_source,
+        case
+            when name_counts.account_count > 1 and first_names.name_kind = 'account_id'
+                then 'names several accounts: ' || name_counts.account_ids
+            when first_names.payment_id is null and invalid_rf.tokens is not null
+                then 'RF creditor reference with a wrong check digit: ' || invalid_rf.tokens
+            when first_names.payment_id is null and iban_accounts.billing_accounts > 1
+                then 'the payer''s IBAN is the known IBAN of ' || iban_accounts.billing_accounts || ' accounts'
+        end as match_note
+    from current_payments
+    left join first_names
+        on current_payments.payment_id = first_names.payment_id
+    left join name_counts
+        on current_payments.payment_id = name_counts.payment_id
+    left join first_mentions
+        on current_payments.payment_id = first_mentions.payment_id
+    left join invalid_rf
+        on current_payments.payment_id = invalid_rf.payment_id
+    left join iban_accounts
+        on current_payments.debtor_iban = iban_accounts.iban
+),
+
+reversal_candidates as (
+    select
+        matched.payment_id,
+        earlier.payment_id as reversed_payment_id,
+        earlier.amount = matched.amount as same_amount,
+        case when matched.reversal_of = earlier.payment_id then 1 else 2 end as link_rank
+    from matched
+    inner join earlier_payments as earlier
+        on matched.reversal_of = earlier.payment_id or matched.reversal_of = earlier.end_to_end_id
+    where matched.entry_kind = 'reversal'
+),
+
+best_links as (
+    select * from reversal_candidates as candidates
+    where
+        link_rank = (
+            select min(best.link_rank) from reversal_candidates as best
+            where best.payment_id = candidates.payment_id
+        )
 ),
 
 reversed as (
     select
-        matched.payment_id,
-        coalesce(by_id.payment_id, by_end_to_end.payment_id) as reversed_payment_id
-    from matched
-    left join earlier_payments as by_id
-        on matched.reversal_of = by_id.payment_id
-    left join earlier_payments as by_end_to_end
-        on matched.reversal_of = by_end_to_end.end_to_end_id
-    where matched.entry_kind = 'reversal'
+        payment_id,
+        count(distinct reversed_payment_id) as candidates,
+        case
+            when count(distinct reversed_payment_id) = 1 then min(reversed_payment_id)
+            when count(distinct reversed_payment_id) filter (where same_amount) = 1
+                then min(reversed_payment_id) filter (where same_amount)
+        end as reversed_payment_id
+    from best_links
+    group by payment_id
 ),
 
 final as (
@@ -127,10 +183,22 @@ final as (
         case when matched.entry_kind = 'credit' then matched.named_account_id end as named_account_id,
         case when matched.entry_kind = 'credit' then matched.account_id end as account_id,
         case when matched.entry_kind = 'credit' then matched.invoice_id end as invoice_id,
+        case when matched.entry_kind = 'credit' then matched.invoice_count else 0 end as invoice_count,
         case when matched.entry_kind = 'credit' then matched.match_method end as match_method,
+        case when matched.entry_kind = 'credit' then matched.match_source end as match_source,
+        matched.debtor_iban,
         matched.reversal_of,
         reversed.reversed_payment_id,
         case when matched.entry_kind = 'reversal' then matched.return_reason_code end as return_reason_code,
+        case
+            when matched.entry_kind = 'credit' then matched.match_note
+            when reversed.reversed_payment_id is not null then null
+            when reversed.candidates > 1
+                then
+                    'reversal matches ' || reversed.candidates || ' payments (' || coalesce(matched.reversal_of, '')
+                    || '): none is undone until a reviewer decides'
+            else 'reversal of a payment that cannot be found: ' || coalesce(matched.reversal_of, 'no reference')
+        end as match_note,
         matched.source_file_id,
         matched.source_row_no
     from matched

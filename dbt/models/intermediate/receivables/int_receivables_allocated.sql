@@ -70,6 +70,11 @@ payment_assignments as (
     select * from {{ ref('int_payment_assignments_latest') }}
 ),
 
+payment_invoices as (
+    select * from {{ ref('int_payment_names') }}
+    where period = {{ period() }} and invoice_id is not null
+),
+
 write_off_decisions as (
     select * from {{ ref('int_write_off_decisions_latest') }}
 ),
@@ -153,25 +158,70 @@ reversal_undos as (
 undone_credits as (
     select
         payment_id,
+        account_id,
         sum(undone_amount) as amount
     from reversal_undos
     where piece_order = 0
-    group by payment_id
+    group by payment_id, account_id
 ),
 
-credits as (
+credits_left as (
     select
         credits_in.payment_id,
-        coalesce(credits_in.account_id, payment_assignments.billing_account_id) as account_id,
+        credits_in.account_id,
         credits_in.paid_on,
         credits_in.currency,
         credits_in.amount - coalesce(undone.amount, 0) as amount,
         credits_in.funded_from
     from credits_in
     left join undone_credits as undone
-        on credits_in.payment_id = undone.payment_id
-    left join payment_assignments
-        on credits_in.account_id is null and credits_in.payment_id = payment_assignments.payment_id
+        on credits_in.payment_id = undone.payment_id and credits_in.account_id is not distinct from undone.account_id
+),
+
+-- A reviewer's decision (D78) applies to unapplied cash and to the run's own payments: one account
+-- takes the whole credit, a split only when its amounts add up to the credit.
+assignable as (
+    select * from credits_left
+    where account_id is null or funded_from = 'bank'
+),
+
+valid_assignments as (
+    select distinct
+        assignable.payment_id,
+        assignable.account_id as credit_account_id
+    from assignable
+    inner join payment_assignments
+        on assignable.payment_id = payment_assignments.payment_id
+    where
+        payment_assignments.assigned_amount is null  -- a whole-payment decision is one row
+        or payment_assignments.split_total = assignable.amount
+),
+
+assigned_credits as (
+    select
+        assignable.payment_id,
+        payment_assignments.billing_account_id as account_id,
+        assignable.paid_on,
+        assignable.currency,
+        coalesce(payment_assignments.assigned_amount, assignable.amount) as amount,
+        assignable.funded_from
+    from assignable
+    inner join valid_assignments
+        on
+            assignable.payment_id = valid_assignments.payment_id
+            and assignable.account_id is not distinct from valid_assignments.credit_account_id
+    inner join payment_assignments
+        on assignable.payment_id = payment_assignments.payment_id
+),
+
+unassigned_credits as (
+    select * from credits_left
+    where not exists (
+        select 1 from valid_assignments
+        where
+            valid_assignments.payment_id = credits_left.payment_id
+            and valid_assignments.credit_account_id is not distinct from credits_left.account_id
+    )
 ),
 
 carried_items as (
@@ -195,6 +245,17 @@ reopened_items as (
 
 items_start as (
     {{ merge_open_items(['carried_items', 'reopened_items']) }}
+),
+
+-- A payment naming several invoices pays each up to its open amount, oldest first (D77).
+named_credits as (
+    {{ named_invoice_splits('unassigned_credits', 'payment_invoices', 'items_start') }}
+),
+
+credits as (
+    select * from assigned_credits
+    union all
+    select * from named_credits
 ),
 
 -- 2. Pass 1 -----------------------------------------------------------------------------------

@@ -1,0 +1,236 @@
+{#-
+    What each of the period's credits names, wherever the payer wrote it (billing-rules.md section 6,
+    D74-D75): per text (a direct debit's end-to-end id, D83; the structured or whole reference, then
+    the remittance text, then the bank's AddtlTxInf/AddtlNtryInf), the whole text as one key
+    (payment_reference_key), and inside it every
+    ISO 11649 RF creditor reference (compact or printed in groups of four), every invoice number
+    (INV-YYYYMM-<account>) and every word that is a known account id. An RF reference's body is the
+    invoice number's (or account id's) letters and digits, as fct_invoices.payment_reference issues
+    it; one with a wrong check digit names nothing and is kept as such (name_kind rf_invalid).
+    Each token resolved to its invoice and account where one exists.
+    Grain: one row per period, payment, text (source) and token.
+-#}
+with
+
+payments as (
+    select * from {{ ref('stg_bank__payments') }}
+    where paid_on between {{ period_start() }} and {{ period_end() }} and entry_kind = 'credit'
+),
+
+files as (
+    select * from {{ ref('stg_ingestion__load_ledger') }}
+),
+
+accounts as (
+    select * from {{ ref('int_accounts_deduplicated') }}
+),
+
+invoices as (
+    select * from {{ ref('int_invoices') }}
+),
+
+current_payments as (
+    {{ current_rows('payments', 'files', ['payment_id']) }}
+),
+
+texts as (
+    select
+        current_payments.payment_id,
+        sources.source,
+        sources.source_order,
+        upper(sources.source_text) as source_text
+    from current_payments
+    cross join
+        lateral (
+            values
+            ('reference', 1, current_payments.reference),
+            ('remittance_text', 2, current_payments.remittance_text),
+            ('additional_info', 3, current_payments.additional_info),
+            -- A direct debit collection comes back under our end-to-end id: the invoice's RF reference (D83).
+            (
+                'end_to_end_id', 0,
+                case when current_payments.channel = 'direct_debit' then current_payments.end_to_end_id end
+            )
+        ) as sources (source, source_order, source_text)
+    where coalesce(trim(sources.source_text), '') <> ''
+),
+
+whole_keys as (
+    select
+        payment_id,
+        source,
+        source_order,
+        0 as token_position,
+        'whole' as found_as,
+        {{ payment_reference_key('source_text') }} as token
+    from texts
+),
+
+rf_matches as (
+    select
+        texts.payment_id,
+        texts.source,
+        texts.source_order,
+        found.token_position,
+        found.match[1] as printed
+    from texts
+    cross join lateral regexp_matches(
+        texts.source_text, '\mRF[0-9]{2}(?:[A-Z0-9]{1,21}|(?: [A-Z0-9]{1,4}\M)+)', 'g'
+    ) with ordinality as found (match, token_position)
+),
+
+-- Printed in groups, a short word after the reference can look like its last group: try both.
+rf_tokens as (
+    select
+        payment_id,
+        source,
+        source_order,
+        token_position,
+        'rf' as found_as,
+        replace(printed, ' ', '') as token
+    from rf_matches
+    union
+    select
+        payment_id,
+        source,
+        source_order,
+        token_position,
+        'rf' as found_as,
+        replace(regexp_replace(printed, ' [A-Z0-9]+$', ''), ' ', '') as token
+    from rf_matches
+    where printed ~ ' .* '
+),
+
+invoice_tokens as (
+    select
+        texts.payment_id,
+        texts.source,
+        texts.source_order,
+        found.token_position,
+        'invoice' as found_as,
+        regexp_replace(found.match[1], '[^A-Z0-9]', '', 'g') as token
+    from texts
+    cross join lateral regexp_matches(
+        texts.source_text, '\m(INV[ /-]?[0-9]{6}[ /-]?[A-Z0-9]+)', 'g'
+    ) with ordinality as found (match, token_position)
+),
+
+-- Words with a digit and at least four characters: "Kd-Nr. A000103" names A000103, "for March" nothing.
+word_tokens as (
+    select
+        texts.payment_id,
+        texts.source,
+        texts.source_order,
+        found.token_position,
+        'word' as found_as,
+        replace(found.word, '-', '') as token
+    from texts
+    cross join
+        lateral regexp_split_to_table(texts.source_text, '[^A-Z0-9-]+')
+        with ordinality as found (word, token_position)
+    where found.word ~ '[0-9]' and length(replace(found.word, '-', '')) >= 4
+),
+
+tokens as (
+    select * from whole_keys
+    union all
+    select * from rf_tokens
+    union all
+    select * from invoice_tokens
+    union all
+    select * from word_tokens
+),
+
+checked as (
+    select
+        *,
+        found_as = 'rf' and {{ iso11649_is_valid('token') }} as is_valid_rf,
+        case when found_as = 'rf' then substr(token, 5) else token end as body
+    from tokens
+),
+
+parsed as (
+    select
+        *,
+        substring(body from '^INV([0-9]{6})[A-Z0-9]') as invoice_month_key,
+        coalesce(substring(body from '^INV[0-9]{6}([A-Z0-9]+)$'), body) as account_key
+    from checked
+),
+
+keyed_accounts as (
+    select
+        account_id,
+        billing_account_id,
+        regexp_replace(upper(account_id), '[^A-Z0-9]', '', 'g') as account_key
+    from accounts
+),
+
+resolved as (
+    select
+        parsed.payment_id,
+        parsed.source,
+        parsed.source_order,
+        parsed.token_position,
+        parsed.found_as,
+        parsed.token,
+        case
+            when parsed.found_as = 'rf' and not parsed.is_valid_rf then 'rf_invalid'
+            when parsed.found_as = 'rf' then 'rf_reference'
+            when parsed.invoice_month_key is not null then 'invoice_number'
+            else 'account_id'
+        end as name_kind,
+        keyed_accounts.account_id as named_account_id,
+        case
+            when parsed.found_as = 'rf' and not parsed.is_valid_rf then null
+            when parsed.invoice_month_key is null then keyed_accounts.billing_account_id
+            else invoices.account_id
+        end as account_id,
+        case when parsed.found_as <> 'rf' or parsed.is_valid_rf then invoices.invoice_id end as invoice_id,
+        invoices.period as invoice_period
+    from parsed
+    left join keyed_accounts
+        on parsed.account_key = keyed_accounts.account_key
+    left join invoices
+        on
+            parsed.invoice_month_key is not null
+            and invoices.period
+            = substr(parsed.invoice_month_key, 1, 4) || '-' || substr(parsed.invoice_month_key, 5, 2)
+            and invoices.invoice_id = 'INV-' || parsed.invoice_month_key || '-' || keyed_accounts.billing_account_id
+    where parsed.found_as in ('whole', 'rf', 'invoice') or keyed_accounts.account_id is not null
+),
+
+-- Of the readings of one printed RF reference, a valid one; none valid: the reference is kept as rf_invalid_rf.
+kept as (
+    select * from resolved
+    where
+        name_kind <> 'rf_invalid'
+        or not exists (
+            select 1 from resolved as valid_rf
+            where
+                valid_rf.name_kind = 'rf_reference'
+                and valid_rf.payment_id = resolved.payment_id
+                and valid_rf.source = resolved.source
+                and valid_rf.token_position = resolved.token_position
+        )
+),
+
+final as (
+    select distinct on (payment_id, source, token, name_kind)
+        {{ period() }} as period,
+        payment_id,
+        source,
+        source_order,
+        token_position,
+        found_as,
+        token,
+        name_kind,
+        named_account_id,
+        account_id,
+        invoice_id,
+        invoice_period
+    from kept
+    where {{ period_is_open() }}
+    order by payment_id, source, token, name_kind, token_position, found_as
+)
+
+select * from final
