@@ -7,6 +7,7 @@ every component (Dagster, dbt, apps, exports) at an external PostgreSQL instead.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import warnings
@@ -119,10 +120,23 @@ def start_embedded() -> str:
     except OSError as exc:
         raise DatabaseError(f"The embedded PostgreSQL in {pgdata} could not be set up: {exc}") from exc
     admin_url = server.get_uri()
-    _ensure_database(admin_url)
-    if _tune(admin_url):
-        _restart(server)
+    # Dagster starts steps in parallel processes, each resolving the database: one at a time tunes,
+    # so two never restart the server under each other.
+    with _start_lock(pgdata):
+        _ensure_database(admin_url)
+        if _tune(admin_url):
+            _restart(server)
     return _with_database(admin_url, DATABASE_NAME)
+
+
+@contextmanager
+def _start_lock(pgdata: Path) -> Iterator[None]:
+    with (pgdata.parent / ".m2c-start.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _with_database(url: str, dbname: str) -> str:
@@ -138,7 +152,7 @@ def _ensure_database(admin_url: str) -> None:
 
 
 def _tune(admin_url: str) -> bool:
-    """Apply EMBEDDED_SETTINGS; return True when a changed setting needs a restart."""
+    """Apply EMBEDDED_SETTINGS; return True when a setting waits for a restart to take effect."""
     with psycopg.connect(admin_url, autocommit=True) as conn:
         configured = dict(
             conn.execute(
@@ -150,7 +164,9 @@ def _tune(admin_url: str) -> bool:
             conn.execute(f"alter system set {name} = '{EMBEDDED_SETTINGS[name]}'")
         if changed:
             conn.execute("select pg_reload_conf()")
-    return bool(changed & RESTART_SETTINGS)
+        # Restart only for what the running server has not taken yet, whoever wrote the setting.
+        pending = {name for (name,) in conn.execute("select name from pg_settings where pending_restart")}
+    return bool((changed | pending) & RESTART_SETTINGS)
 
 
 def _restart(server) -> None:
