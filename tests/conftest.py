@@ -30,7 +30,7 @@ from core import db  # noqa: E402
 # server. A module's tests stay on one worker, so its module-scoped run (a case, a billed utility) is
 # built once; the apps and browser tests share the session's billed utility (app_data), so they share
 # a worker. Modules that bill several periods start first, so the two workers end close together.
-SHARED_WORKER = {"test_browser": "test_apps"}
+SHARED_WORKER = {"test_browser": "test_apps", "test_browser_bills": "test_apps"}
 STARTS_FIRST = ("test_apps", "test_demo", "test_bench", "test_payments", "test_billing")
 
 
