@@ -50,20 +50,23 @@ def transaction_row(tx, ns: dict[str, str], created_on: str) -> list[str] | Reje
     end_to_end = _text(tx, "p:OrgnlEndToEndId", ns)
     amount = tx.xpath("p:OrgnlTxRef/p:Amt/p:InstdAmt", namespaces=ns)
     reason = _text(tx, "p:StsRsnInf/p:Rsn/p:Cd", ns) or _text(tx, "p:StsRsnInf/p:Rsn/p:Prtry", ns)
-    row = [
-        f"RJCT-{end_to_end}",
-        created_on or _text(tx, "p:OrgnlTxRef/p:ReqdColltnDt", ns),
-        (amount[0].text or "").strip() if amount else "",
-        amount[0].get("Ccy", "") if amount else "",
-        "direct_debit",
-        "",
-        end_to_end,
-        end_to_end,
-        _text(tx, "p:OrgnlTxRef/p:Dbtr/p:Nm", ns) or _text(tx, "p:OrgnlTxRef/p:Dbtr/p:Pty/p:Nm", ns),
-        " ".join(u.text.strip() for u in tx.xpath("p:OrgnlTxRef/p:RmtInf/p:Ustrd", namespaces=ns) if u.text),
-        "reversal",
-        reason,
-    ]
+    fields = {
+        "payment_id": f"RJCT-{end_to_end}",
+        "paid_at": created_on or _text(tx, "p:OrgnlTxRef/p:ReqdColltnDt", ns),
+        "amount": (amount[0].text or "").strip() if amount else "",
+        "currency": amount[0].get("Ccy", "") if amount else "",
+        "channel": "direct_debit",
+        "reversal_of": end_to_end,
+        "end_to_end_id": end_to_end,
+        "payer_name": _text(tx, "p:OrgnlTxRef/p:Dbtr/p:Nm", ns) or _text(tx, "p:OrgnlTxRef/p:Dbtr/p:Pty/p:Nm", ns),
+        "remittance_text": " ".join(
+            u.text.strip() for u in tx.xpath("p:OrgnlTxRef/p:RmtInf/p:Ustrd", namespaces=ns) if u.text
+        ),
+        "entry_kind": "reversal",
+        "debtor_iban": _text(tx, "p:OrgnlTxRef/p:DbtrAcct/p:Id/p:IBAN", ns),
+        "return_reason_code": reason,
+    }
+    row = [fields.get(column, "") for column in CAMT_COLUMNS]
     if not end_to_end:
         return Rejected(row, "a rejected transaction without OrgnlEndToEndId does not name the collection it rejects")
     return row
