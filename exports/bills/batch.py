@@ -20,14 +20,14 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from pathlib import Path
 
+import pikepdf
 import psycopg
-from pypdf import PdfWriter
 
 from core import db, settings
 from core import policy as core_policy
@@ -38,6 +38,7 @@ from exports.bills.render import render_bill, render_notice
 
 CHUNK = 200  # bills per task handed to a worker process
 SLICE = 20_000  # bills loaded from the database at a time
+MERGE_GROUP = 500  # documents merged into one part of a print file
 
 
 @dataclass(frozen=True)
@@ -196,14 +197,41 @@ def write_print_files(rendered: list[Rendered], folder: Path, pool: ProcessPoolE
 
 
 def merge(folder: Path, name: str, district: str, documents: list[str]) -> None:
-    """One print file: the documents' pages in order (pypdf), without a random file identifier."""
-    writer = PdfWriter()
-    for document in documents:
-        writer.append(str(folder / document))
-    writer.add_metadata({"/Title": f"Print file {district}", "/Producer": "Meter-to-Cash (pypdf)"})
-    writer._ID = None  # no random file identifier: the same bills give the same bytes
-    with (folder / name).open("wb") as pdf:
-        writer.write(pdf)
+    """One print file: the documents' pages in order, copied by qpdf (pikepdf) without re-encoding a stream,
+    with a fixed file identifier (the same bills give the same bytes, D109).
+
+    Documents are merged MERGE_GROUP at a time into part files, then the parts into the print file, so no more
+    than MERGE_GROUP files are open and the object table stays small however large the district."""
+    target = folder / name
+    if len(documents) <= MERGE_GROUP:
+        concatenate([folder / document for document in documents], target, district)
+        return
+    parts = []
+    for first in range(0, len(documents), MERGE_GROUP):
+        part = target.with_name(f".{target.stem}.{first // MERGE_GROUP:05d}.pdf")
+        concatenate([folder / document for document in documents[first : first + MERGE_GROUP]], part, district)
+        parts.append(part)
+    concatenate(parts, target, district)
+    for part in parts:
+        part.unlink()
+
+
+def concatenate(sources: list[Path], target: Path, district: str) -> None:
+    """The sources' pages in order into target (PDF 1.x, streams copied as they are, fixed /ID)."""
+    with ExitStack() as opened, pikepdf.new() as pdf:
+        for source in sources:
+            pdf.pages.extend(opened.enter_context(pikepdf.open(source)).pages)
+        pdf.docinfo["/Title"] = f"Print file {district}"
+        pdf.docinfo["/Producer"] = "Meter-to-Cash (pikepdf)"
+        pdf.save(
+            target,
+            static_id=True,  # no random file identifier
+            compress_streams=False,  # the bills' streams are compressed already: copied, not re-encoded
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+            object_stream_mode=pikepdf.ObjectStreamMode.disable,
+            normalize_content=False,
+            fix_metadata_version=False,
+        )
 
 
 def safe_name(text: str) -> str:
