@@ -178,7 +178,7 @@ class Page:
         if self.font_state != (font, size):
             self.words.setFont(font, size)
             self.font_state = (font, size)
-        if self.color_state != color:
+        if self.color_state is not color:  # the module's colours: identity is enough, Color.__eq__ is slow
             self.words.setFillColor(color)
             self.color_state = color
         if align != "l":
