@@ -222,3 +222,28 @@ def test_what_is_remembered_between_bills_changes_no_byte_and_no_figure() -> Non
     t = i18n.texts("en")
     assert (t.money(D("-0.00"), "EUR"), t.money(D("0"), "EUR")) == ("-€0.00", "€0.00")
     assert (t.number(D("1.5"), 2), t.number(D("1.5"), 0), t.percent(D("0.015"))) == ("1.50", "2", "1.5%")
+
+
+def test_a_district_larger_than_a_volume_gets_numbered_print_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Volumes of 2 documents: five bills of North make North-001.pdf (A1, A2), -002 (A3, A4) and -003 (A5);
+    the CSV numbers documents and pages from 1 in each volume; a district that fits one volume keeps its name
+    (South.pdf)."""
+    monkeypatch.setattr(batch, "VOLUME", 2)
+    north = [dataclasses.replace(eur_bill(), invoice_id=f"INV-202503-A000000{i}") for i in range(1, 6)]
+    south = [dataclasses.replace(eur_bill(), invoice_id="INV-202503-B0000001", district="South")]
+    for sub in ("notices", "print"):
+        (tmp_path / sub).mkdir()
+    write_print_files(render_all(None, [*north, *south], [], UTILITY, tmp_path), tmp_path)
+    pages = {path.name: len(PdfReader(path).pages) for path in (tmp_path / "print").glob("*.pdf")}
+    assert pages == {"North-001.pdf": 2, "North-002.pdf": 2, "North-003.pdf": 1, "South.pdf": 1}
+    rows = (tmp_path / "print" / "print_manifest.csv").read_text().splitlines()
+    assert rows[1:] == [
+        "print/North-001.pdf,1,INV-202503-A0000001.pdf,1,1",
+        "print/North-001.pdf,2,INV-202503-A0000002.pdf,2,1",
+        "print/North-002.pdf,1,INV-202503-A0000003.pdf,1,1",
+        "print/North-002.pdf,2,INV-202503-A0000004.pdf,2,1",
+        "print/North-003.pdf,1,INV-202503-A0000005.pdf,1,1",
+        "print/South.pdf,1,INV-202503-B0000001.pdf,1,1",
+    ]

@@ -39,6 +39,7 @@ from exports.bills.render import render_bill, render_notice
 CHUNK = 200  # bills per task handed to a worker process
 SLICE = 20_000  # bills loaded from the database at a time
 MERGE_GROUP = 500  # documents merged into one part of a print file
+VOLUME = 2_000  # documents in one print file (a larger district gets volumes)
 
 
 @dataclass(frozen=True)
@@ -178,14 +179,17 @@ def render_notice_chunk(notices: list[DunningNotice], utility: Utility, folder: 
 
 
 def write_print_files(rendered: list[Rendered], folder: Path, pool: ProcessPoolExecutor | None = None) -> None:
-    """Per district one merged PDF in delivery order (bills, then notices), merged by the pool's workers,
-    and a CSV of every print file's documents with their first page and page count."""
+    """Per district its documents in delivery order (bills, then notices) merged into print files by the pool's
+    workers, and a CSV of every print file's documents with their first page and page count.
+
+    A district of up to VOLUME documents is one file, `print/<district>.pdf`; a larger one is split into
+    volumes `print/<district>-001.pdf`, `-002`, … of VOLUME documents each (merging holds ~170 KiB per page in
+    memory, so a volume caps a worker's memory whatever the district's size)."""
     by_district: dict[str, list[Rendered]] = defaultdict(list)
     for item in rendered:
         by_district[item.district or "unknown"].append(item)
-    districts = sorted(by_district)
-    names = {district: f"print/{safe_name(district)}.pdf" for district in districts}
-    jobs = [(folder, names[d], d, [item.name for item in by_district[d]]) for d in districts]
+    volumes = [volume for district in sorted(by_district) for volume in volumes_of(district, by_district[district])]
+    jobs = [(folder, name, district, [item.name for item in items]) for name, district, items in volumes]
     if pool is None or len(jobs) <= 1:
         for job in jobs:
             merge(*job)
@@ -195,11 +199,21 @@ def write_print_files(rendered: list[Rendered], folder: Path, pool: ProcessPoolE
     with (folder / "print" / "print_manifest.csv").open("w", newline="") as out:
         manifest = csv.writer(out)
         manifest.writerow(["print_file", "sequence", "document", "first_page", "pages"])
-        for district in districts:
+        for name, _, items in volumes:
             page = 1
-            for sequence, item in enumerate(by_district[district], start=1):
-                manifest.writerow([names[district], sequence, item.name, page, item.pages])
+            for sequence, item in enumerate(items, start=1):
+                manifest.writerow([name, sequence, item.name, page, item.pages])
                 page += item.pages
+
+
+def volumes_of(district: str, items: list[Rendered]) -> list[tuple[str, str, list[Rendered]]]:
+    """A district's print files: (relative name, district, documents) for each VOLUME documents in order."""
+    if len(items) <= VOLUME:
+        return [(f"print/{safe_name(district)}.pdf", district, items)]
+    return [
+        (f"print/{safe_name(district)}-{number:03d}.pdf", district, items[first : first + VOLUME])
+        for number, first in enumerate(range(0, len(items), VOLUME), start=1)
+    ]
 
 
 def merge(folder: Path, name: str, district: str, documents: list[str]) -> None:
@@ -207,7 +221,7 @@ def merge(folder: Path, name: str, district: str, documents: list[str]) -> None:
     with a fixed file identifier (the same bills give the same bytes, D109).
 
     Documents are merged MERGE_GROUP at a time into part files, then the parts into the print file, so no more
-    than MERGE_GROUP files are open and the object table stays small however large the district."""
+    than MERGE_GROUP files are open at a time."""
     target = folder / name
     if len(documents) <= MERGE_GROUP:
         concatenate([folder / document for document in documents], target, district)
