@@ -1,7 +1,8 @@
 """Render a period's bills and dunning notices into bills/<period>/, in parallel processes.
 
 The folder holds one PDF per issued invoice (`<invoice_id>.pdf`), the dunning notices (`notices/`), the
-print-house files (`print/<district>.pdf`: the district's bills and notices merged in delivery order, and
+print-house files (`print/<district>.pdf`, or volumes `<district>-001.pdf`, … of a large district: the district's
+bills and notices merged in delivery order, and
 `print/print_manifest.csv` with their page counts), e-mail-ready messages (`email/<invoice_id>.eml`, RFC 5322
 with the PDF attached, for accounts with an e-mail; nothing is sent) and `manifest.json` (SHA-256 of every
 file). The folder is replaced only once complete. Rendering the same rows again gives the same bytes (D109).
