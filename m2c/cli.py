@@ -347,7 +347,7 @@ def bills_summary(result) -> str:
     lines = [
         f"bills of {result.period}: {result.bills:,} bills, {result.notices:,} dunning notices, "
         f"{result.emails:,} e-mails, {result.pages:,} pages in {result.seconds:.1f}s "
-        f"({result.bills_per_second:,.0f} bills/s rendering)",
+        f"({result.bills_per_second:,.0f} bills/s rendering and print files)",
         f"  folder: {result.folder}  (print/ per district, email/, notices/, manifest.json)",
     ]
     lines += [f"  {count:,} bills without a QR code: {reason}" for reason, count in result.no_qr.most_common()]

@@ -15,6 +15,7 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
+from exports.bills import batch, i18n, render
 from exports.bills.batch import pool_of, render_all, write_manifest, write_print_files
 from exports.bills.model import DunningNotice, Line, Utility
 from exports.bills.qr import NoQrCode, epc_qr
@@ -185,3 +186,64 @@ def test_the_print_file_has_every_page_of_its_district(tmp_path: Path) -> None:
     assert (tmp_path / "print" / "North.pdf").read_bytes() == first
     manifest = (tmp_path / "manifest.json").read_text()
     assert manifest.count('"sha256"') == 6  # 3 bills, 2 print files, the CSV
+
+
+def test_a_large_district_is_merged_in_parts_with_every_page_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With parts of 2 documents, five one-page bills of North are merged as parts of 2 + 2 + 1 pages, then
+    the three parts: 5 pages, the invoice numbers in delivery order (A1..A5), no part file left behind, and
+    merging again gives the same bytes (a fixed file identifier)."""
+    monkeypatch.setattr(batch, "MERGE_GROUP", 2)
+    bills = [dataclasses.replace(eur_bill(), invoice_id=f"INV-202503-A000000{i}") for i in range(1, 6)]
+    for sub in ("notices", "print"):
+        (tmp_path / sub).mkdir()
+    rendered = render_all(None, bills, [], UTILITY, tmp_path)
+    write_print_files(rendered, tmp_path)
+    merged = PdfReader(tmp_path / "print" / "North.pdf")
+    assert len(merged.pages) == 5
+    firsts = [page.extract_text().split("Bill number")[1].split()[0] for page in merged.pages]
+    assert firsts == [f"INV-202503-A000000{i}" for i in range(1, 6)]
+    assert sorted(path.name for path in (tmp_path / "print").iterdir()) == ["North.pdf", "print_manifest.csv"]
+    first = (tmp_path / "print" / "North.pdf").read_bytes()
+    write_print_files(rendered, tmp_path)
+    assert (tmp_path / "print" / "North.pdf").read_bytes() == first
+
+
+def test_what_is_remembered_between_bills_changes_no_byte_and_no_figure() -> None:
+    """Font subsets, their widths and compressed streams are kept per process (render.py): a bill drawn with
+    those caches emptied and again with them full gives the same bytes. Babel's formats are kept by the value's
+    text, so equal Decimals of another sign or exponent are not mixed up: -0.00 EUR prints as -€0.00 and 0 as
+    €0.00; 1.5 to two digits is 1.50 and to none rounds half-even to 2; 0.015 is 1.5%."""
+    render.flate.cache_clear()
+    render.FORMATTED_WIDTHS.clear()
+    cold = render_bill(eur_bill(), UTILITY)[0]
+    assert render_bill(eur_bill(), UTILITY)[0] == cold
+    t = i18n.texts("en")
+    assert (t.money(D("-0.00"), "EUR"), t.money(D("0"), "EUR")) == ("-€0.00", "€0.00")
+    assert (t.number(D("1.5"), 2), t.number(D("1.5"), 0), t.percent(D("0.015"))) == ("1.50", "2", "1.5%")
+
+
+def test_a_district_larger_than_a_volume_gets_numbered_print_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Volumes of 2 documents: five bills of North make North-001.pdf (A1, A2), -002 (A3, A4) and -003 (A5);
+    the CSV numbers documents and pages from 1 in each volume; a district that fits one volume keeps its name
+    (South.pdf)."""
+    monkeypatch.setattr(batch, "VOLUME", 2)
+    north = [dataclasses.replace(eur_bill(), invoice_id=f"INV-202503-A000000{i}") for i in range(1, 6)]
+    south = [dataclasses.replace(eur_bill(), invoice_id="INV-202503-B0000001", district="South")]
+    for sub in ("notices", "print"):
+        (tmp_path / sub).mkdir()
+    write_print_files(render_all(None, [*north, *south], [], UTILITY, tmp_path), tmp_path)
+    pages = {path.name: len(PdfReader(path).pages) for path in (tmp_path / "print").glob("*.pdf")}
+    assert pages == {"North-001.pdf": 2, "North-002.pdf": 2, "North-003.pdf": 1, "South.pdf": 1}
+    rows = (tmp_path / "print" / "print_manifest.csv").read_text().splitlines()
+    assert rows[1:] == [
+        "print/North-001.pdf,1,INV-202503-A0000001.pdf,1,1",
+        "print/North-001.pdf,2,INV-202503-A0000002.pdf,2,1",
+        "print/North-002.pdf,1,INV-202503-A0000003.pdf,1,1",
+        "print/North-002.pdf,2,INV-202503-A0000004.pdf,2,1",
+        "print/North-003.pdf,1,INV-202503-A0000005.pdf,1,1",
+        "print/South.pdf,1,INV-202503-B0000001.pdf,1,1",
+    ]
