@@ -167,6 +167,45 @@ reversed as (
     group by payment_id
 ),
 
+-- A payment is undone once: a later reversal tied to a payment an earlier one undid (a bounce reported
+-- by camt and by pain.002) undoes nothing and goes to review.
+earlier_links as (
+    {% if is_incremental() -%}
+        select distinct on (reversed_payment_id)
+            reversed_payment_id,
+            payment_id as reversal_id
+        from {{ this }}
+        where period < {{ period() }} and reversed_payment_id is not null
+        order by reversed_payment_id asc, paid_on asc, payment_id asc
+    {%- else -%}
+        select
+            null::text as reversed_payment_id,
+            null::text as reversal_id
+        where false
+    {%- endif %}
+),
+
+undone_once as (
+    select
+        reversed.payment_id,
+        reversed.candidates,
+        reversed.reversed_payment_id as linked_payment_id,
+        case
+            when reversed.reversed_payment_id is not null
+                then coalesce(
+                    earlier_links.reversal_id,
+                    first_value(reversed.payment_id) over (
+                        partition by reversed.reversed_payment_id order by reversals.paid_on asc, reversed.payment_id asc
+                    )
+                )
+        end as first_reversal_id
+    from reversed
+    inner join matched as reversals
+        on reversed.payment_id = reversals.payment_id
+    left join earlier_links
+        on reversed.reversed_payment_id = earlier_links.reversed_payment_id
+),
+
 final as (
     select
         {{ period() }} as period,
@@ -188,22 +227,28 @@ final as (
         case when matched.entry_kind = 'credit' then matched.match_source end as match_source,
         matched.debtor_iban,
         matched.reversal_of,
-        reversed.reversed_payment_id,
+        case
+            when undone_once.first_reversal_id = matched.payment_id then undone_once.linked_payment_id
+        end as reversed_payment_id,
         case when matched.entry_kind = 'reversal' then matched.return_reason_code end as return_reason_code,
         case
             when matched.entry_kind = 'credit' then matched.match_note
-            when reversed.reversed_payment_id is not null then null
-            when reversed.candidates > 1
+            when undone_once.first_reversal_id = matched.payment_id then null
+            when undone_once.linked_payment_id is not null
                 then
-                    'reversal matches ' || reversed.candidates || ' payments (' || coalesce(matched.reversal_of, '')
+                    'payment ' || undone_once.linked_payment_id || ' is already reversed by '
+                    || undone_once.first_reversal_id || ': this reversal undoes nothing until a reviewer decides'
+            when undone_once.candidates > 1
+                then
+                    'reversal matches ' || undone_once.candidates || ' payments (' || coalesce(matched.reversal_of, '')
                     || '): none is undone until a reviewer decides'
             else 'reversal of a payment that cannot be found: ' || coalesce(matched.reversal_of, 'no reference')
         end as match_note,
         matched.source_file_id,
         matched.source_row_no
     from matched
-    left join reversed
-        on matched.payment_id = reversed.payment_id
+    left join undone_once
+        on matched.payment_id = undone_once.payment_id
     where {{ period_is_open() }}
 )
 
