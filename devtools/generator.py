@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 from stdnum.iso7064 import mod_97_10
 
 from core.periods import month_add
-from devtools.tariffs import Version, tariff_book, tariff_code_for
+from devtools.tariffs import Version, published_variant, tariff_book, tariff_code_for
 
 # The AMI head-end exports its interval reads in Central European time with offsets: the sample's
 # interval files cross a clock change (+02:00 -> +01:00 in October, the reverse in March), D59.
@@ -146,6 +146,7 @@ SP_COLUMNS = [
     "building_id",
     "master_service_point_id",
     "floor_area_m2",
+    "residents",
 ]
 METER_COLUMNS = ["meter_id", "service_point_id", "installed_on", "removed_on", "multiplier", "register_digits", "unit"]
 CONTRACT_COLUMNS = ["contract_id", "account_id", "service_point_id", "tariff_code", "start_date", "end_date"]
@@ -469,6 +470,11 @@ class Generator:
             sp_id = f"SP{SP_PREFIX[service]}{number}"
             master = f"SPM{block:06d}" if in_building and service == "water" else ""
             area = f"{rng.randrange(35, 121)}.{rng.randrange(10)}" if in_building else ""
+            published = published_variant(index, service, klass, in_building)
+            tariff_code, unmetered = published or (tariff_code_for(service, klass), False)
+            residents = ""
+            if unmetered:  # a flat billed by norm: its residents and floor area, no draw of its own
+                area, residents = f"{40 + index % 60}.5", str(1 + index % 4)
             self.writers.row(
                 "service_points/service_points.csv",
                 SP_COLUMNS,
@@ -480,17 +486,18 @@ class Generator:
                     building_id,
                     master,
                     area,
+                    residents,
                 ],
             )
             self.summary.service_points += 1
             sp = ServicePoint(
                 sp_id,
                 service,
-                tariff_code_for(service, klass),
+                tariff_code,
                 DAILY_BASE[service][klass] * math.exp(rng.gauss(0, 0.3)),
                 [],
             )
-            self.meters_for(rng, sp, klass, opened)
+            self.meters_for(rng, sp, klass, opened, unmetered)
             self.contract(account_id, sp, opened, closed, suffix=1)
             points.append(sp)
         return points
@@ -500,13 +507,15 @@ class Generator:
         self.writers.row(
             "service_points/service_points.csv",
             SP_COLUMNS,
-            [sp_id, "water", f"Building {block}", district, f"B{block:06d}", "", ""],
+            [sp_id, "water", f"Building {block}", district, f"B{block:06d}", "", "", ""],
         )
         self.writers.row("meters/meters.csv", METER_COLUMNS, [f"MM{block:06d}", sp_id, "2015-01-01", "", 1, 7, "m3"])
         self.summary.service_points += 1
         self.summary.meters += 1
 
-    def meters_for(self, rng, sp: ServicePoint, klass: str, opened: dt.date) -> None:
+    def meters_for(self, rng, sp: ServicePoint, klass: str, opened: dt.date, unmetered: bool = False) -> None:
+        """The point's meter (and its replacement, if exchanged); an unmetered point draws the same
+        numbers, so the account's other data stay as they were, and gets none."""
         multiplier = 40 if sp.service == "electricity" and klass == "industrial" else 1
         rollover_prone = sp.service in ("electricity", "water") and rng.random() < 0.08
         digits = 5 if rollover_prone else 6
@@ -520,6 +529,8 @@ class Generator:
         sp.meters.append(Meter(f"M{base}-1", sp.service, installed, exchange, multiplier, digits, register))
         if exchange:
             sp.meters.append(Meter(f"M{base}-2", sp.service, exchange, None, multiplier, 6, 0.0))
+        if unmetered:
+            sp.meters.clear()
         for meter in sp.meters:
             self.writers.row(
                 "meters/meters.csv",
@@ -982,6 +993,10 @@ class Generator:
                 "vat_rate",
                 "levy_rate",
                 "currency",
+                "rounding",
+                "total_rounding_unit",
+                "norm_basis",
+                "norm_units",
             ]
         )
         blocks = workbook.create_sheet("blocks")
@@ -1008,6 +1023,10 @@ class Generator:
                     float(v.vat_rate),
                     float(v.levy_rate),
                     v.currency,
+                    v.rounding,
+                    float(v.total_rounding_unit) if v.total_rounding_unit is not None else None,
+                    v.norm_basis,
+                    float(v.norm_units) if v.norm_units is not None else None,
                 ]
             )
             for b in v.blocks:
@@ -1023,7 +1042,33 @@ class Generator:
                         float(b.basic_charge) if b.basic_charge is not None else None,
                     ]
                 )
+        self.write_charges(workbook)
         self.save_workbook(workbook, "tariffs/tariffs.xlsx")
+
+    def write_charges(self, workbook) -> None:
+        """The tariff book's `charges` sheet (landing-formats: tariffs, billing-rules section 9)."""
+        sheet = workbook.create_sheet("charges")
+        sheet.append(
+            [
+                "tariff_code",
+                "effective_from",
+                "charge_code",
+                "description",
+                "basis",
+                "rate",
+                "units_factor",
+                "vat",
+                "rounding",
+                "rounding_unit",
+            ]
+        )
+        for v in self.book:
+            for c in v.charges:
+                unit = float(c.rounding_unit) if c.rounding_unit is not None else None
+                sheet.append(
+                    [v.tariff_code, v.effective_from, c.charge_code, c.description, c.basis, float(c.rate)]
+                    + [None, "true" if c.vat else "false", c.rounding, unit]
+                )
 
     def apartment_read(self, row: list[str]) -> None:
         """The last month's apartment water reads arrive as a building manager's spreadsheet."""

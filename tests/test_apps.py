@@ -348,3 +348,60 @@ def test_a_decision_on_a_closed_period_is_refused(app: AppTest, app_db: str) -> 
     app.button[0].click().run()
     assert any(f"{first} was closed" in e.value for e in app.error)
     assert scalar(app_db, "select count(*) from review.reading_decisions") == before
+
+
+def frame_with(app: AppTest, column: str) -> pd.DataFrame:
+    """The page's first table with `column` (tables reach the test through Arrow)."""
+    return next(df.value for df in app.dataframe if column in df.value.columns)
+
+
+def test_tariff_components_and_sales_per_component(app: AppTest, app_db: str) -> None:
+    """The sample's KEPCO-like RES-K1 (D112) on the sales page: its three charges as published, and billed
+    amounts per component whose sum is the sales mart's billed total (both: issued invoices, no late
+    charges), the KEPCO-like invoices' riders, fund and rounding lines among them."""
+    assert scalar(app_db, "select count(*) from marts.fct_invoice_lines where tariff_code = 'RES-K1'") > 0
+    components = frame_with(app, "component")
+    expected = scalar(
+        app_db,
+        """select count(distinct (tariff_code, component, line_type, currency))
+           from marts.agg_sales_components_monthly""",
+    )
+    assert len(components) == expected
+    total = scalar(app_db, "select sum(billed_amount) from marts.agg_sales_monthly")
+    assert Decimal(f"{components['billed_amount'].sum():.2f}") == total
+    shown = set(zip(components["tariff_code"], components["component"], strict=True))
+    assert {("RES-K1", "climate"), ("RES-K1", "fuel"), ("RES-K1", "fund"), ("invoice", "rounding")} <= shown
+    assert {("WAT-S1", "sewage"), ("WAT-S1", "sewage_standing")} <= shown
+
+    app.selectbox(key="trend_tariff").set_value("RES-K1").run()
+    charges = frame_with(app, "charge_code")
+    assert charges["charge_code"].tolist() == ["climate", "fuel", "fund"]
+    assert charges["basis"].tolist() == ["units", "units", "percent"]
+    assert charges["is_vat_base"].tolist() == [True, True, False]
+    versions = frame_with(app, "total_rounding_unit")
+    assert [Decimal(str(v)).normalize() for v in versions["total_rounding_unit"]] == [Decimal("0.1")]
+    assert versions["rounding_mode"].tolist() == ["down"]
+
+
+def test_account_page_traces_norm_billed_lines(app: AppTest, app_db: str) -> None:
+    """An unmetered flat on WAT-N1 (D112: residents = 1 + account index mod 4, norm 4.85 m³ per resident
+    and month): a full month bills 4.85 × residents m³, e.g. 3 residents: 14.55 m³; the account page shows
+    each period's norm, residents and version (D114)."""
+    account, residents = (
+        psycopg.connect(app_db)
+        .execute(
+            """select account_id, norm_quantity from marts.fct_norm_usage
+           where tariff_code = 'WAT-N1' and account_id like 'A%' order by account_id limit 1"""
+        )
+        .fetchone()
+    )
+    assert residents == 1 + (int(account[1:]) - 1) % 4
+    visit(app, "account")
+    app.text_input(key="account_search").set_value(account).run()
+    trace = frame_with(app, "residents_or_area")
+    rows = scalar(app_db, "select count(*) from marts.fct_norm_usage where account_id = %s", (account,))
+    assert len(trace) == rows > 0
+    assert set(trace["norm_basis"]) == {"residents"} and set(trace["norm_version"].astype(str)) == {"2020-01-01"}
+    full = trace[trace["part_days"] == pd.to_datetime(trace["part_to"]).dt.days_in_month]
+    assert not full.empty
+    assert all(Decimal(f"{u:.6f}") == Decimal("4.85") * residents for u in full["units"])

@@ -108,6 +108,24 @@ def invoice_lines(billing_id: str, invoices: pd.DataFrame) -> None:
         show_table(lines)
 
 
+def norm_trace(account_id: str) -> None:
+    """Usage billed by norm on the account's unmetered service points (D95, D114): the norm, the residents
+    or floor area it was multiplied by, and the tariff version that set it, per period and part."""
+    rows = data.query(
+        """select period, service_point_id, service, tariff_code, norm_version, norm_basis,
+                  norm_quantity, norm_units, part_from, part_to, part_days, units, unit
+           from marts.fct_norm_usage where account_id = :own
+           order by period desc, service_point_id, part_from""",
+        {"own": account_id},
+    )
+    if rows.empty:
+        return
+    st.subheader("Billed by norm (no meter)")
+    st.caption("units = norm (per resident or m² and month) × residents or floor area × days / days in the month")
+    rows["norm_basis"] = rows["norm_basis"].map({"resident": "residents", "area": "floor area (m²)"})
+    show_table(rows.rename(columns={"norm_quantity": "residents_or_area"}), key="norm_trace")
+
+
 def usage(billing_id: str, account_id: str) -> None:
     """Billed usage, one panel per service with its own unit (kWh, m³ and GJ never share an axis)."""
     history = data.numeric(
@@ -174,4 +192,5 @@ returned_direct_debits(account["billing_account_id"])
 bill_viewer(invoices)
 invoice_lines(account["billing_account_id"], invoices)
 usage(account["billing_account_id"], account["account_id"])
+norm_trace(account["account_id"])
 anomalies(account["billing_account_id"], account["account_id"])

@@ -4,7 +4,7 @@ import plotly.express as px
 import streamlit as st
 
 from apps import data, filters
-from apps.components import chart
+from apps.components import chart, downloads, show_table
 
 selected = filters.current()
 st.title("Sales and usage")
@@ -85,3 +85,40 @@ yoy_figure = px.line(
 )
 yoy_figure.update_xaxes(type="category", categoryorder="category ascending")
 chart(yoy_figure, yoy, "revenue_year_over_year")
+
+st.subheader("Billed by tariff component")
+# Per component (D113): a tariff's further charges by their charge code (riders, funds, wastewater), the
+# other lines by type (energy, basic, fixed, levy, VAT, the total's rounding); exact amounts, not floats.
+components = data.query(
+    f"""select tariff_code, component, line_type, currency, sum(billed_amount) as billed_amount,
+               sum(line_count) as lines
+        from marts.agg_sales_components_monthly where {where}
+        group by tariff_code, component, line_type, currency order by tariff_code, component, currency""",
+    params,
+)
+show_table(components, key="sales_components")
+downloads(components, "billed_by_component")
+
+st.subheader("Tariff components")
+tariffs = data.query("select distinct tariff_code from marts.dim_tariffs order by 1")["tariff_code"].tolist()
+if tariffs:
+    tariff = st.selectbox("Tariff", tariffs, key="trend_tariff")
+    st.caption("Versions: the version's rounding, total rounding and norm; further charges below (billing-rules §9).")
+    show_table(
+        data.query(
+            """select effective_from, effective_to, service, currency, fixed_charge, minimum_charge, vat_rate,
+                      levy_rate, rounding_mode, total_rounding_unit, norm_basis, norm_units
+               from marts.dim_tariffs where tariff_code = :tariff order by effective_from""",
+            {"tariff": tariff},
+        ),
+        key="tariff_versions",
+    )
+    show_table(
+        data.query(
+            """select effective_from, charge_code, description, basis, rate, units_factor, is_vat_base,
+                      rounding_mode, rounding_unit
+               from marts.dim_tariff_charges where tariff_code = :tariff order by effective_from, charge_code""",
+            {"tariff": tariff},
+        ),
+        key="tariff_charges",
+    )
