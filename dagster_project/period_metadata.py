@@ -8,6 +8,7 @@ from typing import Any
 
 import dagster as dg
 import psycopg
+from psycopg import sql
 
 ROW_COUNT = "dagster/row_count"
 
@@ -15,26 +16,29 @@ ROW_COUNT = "dagster/row_count"
 RowCounter = Callable[[str, str], int | None]
 
 
-def period_row_counter(conn: psycopg.Connection, period: str) -> RowCounter:
-    """Count a table's rows of `period` (text YYYY-MM); None for views and tables without a `period` column.
+def period_row_counter(conn: psycopg.Connection, period: str | None) -> RowCounter:
+    """Count a table's rows of `period` (text YYYY-MM), or all its rows when `period` is None.
 
-    Views are not counted: counting would run their query again.
+    None for views (counting would run their query again) and, with a period, for tables without a
+    `period` column. The table is found in the connection's database (dbt's manifest names the
+    database it was parsed for, which a run may not use).
     """
 
     def count(schema: str, table: str) -> int | None:
         row = conn.execute(
-            """select c.relkind in ('r', 'p') and exists (
+            """select c.relkind in ('r', 'p') and (%s or exists (
                    select 1 from information_schema.columns k
-                    where k.table_schema = n.nspname and k.table_name = c.relname and k.column_name = 'period')
+                    where k.table_schema = n.nspname and k.table_name = c.relname and k.column_name = 'period'))
                  from pg_class c join pg_namespace n on n.oid = c.relnamespace
                 where n.nspname = %s and c.relname = %s""",
-            (schema, table),
+            (period is None, schema, table),
         ).fetchone()
         if not row or not row[0]:
             return None
-        query = psycopg.sql.SQL("select count(*) from {}.{} where period = %s").format(
-            psycopg.sql.Identifier(schema), psycopg.sql.Identifier(table)
-        )
+        relation = sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(table))
+        if period is None:
+            return conn.execute(sql.SQL("select count(*) from {}").format(relation)).fetchone()[0]
+        query = sql.SQL("select count(*) from {} where period = %s").format(relation)
         return conn.execute(query, (period,)).fetchone()[0]
 
     return count
@@ -48,6 +52,27 @@ def is_closed(conn: psycopg.Connection, period: str) -> bool:
 def period_metadata(period: str, closed: bool) -> dict[str, dg.MetadataValue]:
     """The metadata every event of a period's run carries: `period` (YYYY-MM) and `period_closed`."""
     return {"period": dg.MetadataValue.text(period), "period_closed": dg.MetadataValue.bool(closed)}
+
+
+def annotate_row_counts(
+    events: Iterable[Any], *, nodes: Mapping[str, Mapping[str, Any]], count_rows: RowCounter
+) -> Iterator[Any]:
+    """Add `dagster/row_count` to a dbt run's materialisations (see `annotate_period_events`)."""
+    for event in events:
+        if isinstance(event, (dg.Output, dg.AssetMaterialization)):
+            yield event.with_metadata({**event.metadata, **row_count_metadata(event, nodes, count_rows)})
+        else:
+            yield event
+
+
+def row_count_metadata(event: Any, nodes: Mapping[str, Mapping[str, Any]], count_rows: RowCounter) -> dict:
+    """{"dagster/row_count": n} for the event's model table (by its `unique_id` metadata), else {}."""
+    unique_id = event.metadata.get("unique_id")
+    node = nodes.get(getattr(unique_id, "value", unique_id) or "", {})
+    if not node.get("schema") or not (node.get("alias") or node.get("name")):
+        return {}
+    rows = count_rows(node["schema"], node.get("alias") or node["name"])
+    return {} if rows is None else {ROW_COUNT: dg.MetadataValue.int(rows)}
 
 
 def annotate_period_events(
@@ -74,13 +99,7 @@ def annotate_period_events(
                 description = f"{description}: {event.description}"
             yield event._replace(metadata={**event.metadata, **extra}, description=description)
         elif isinstance(event, (dg.Output, dg.AssetMaterialization)):
-            metadata = {**extra}
-            unique_id = event.metadata.get("unique_id")
-            node = nodes.get(getattr(unique_id, "value", unique_id) or "", {})
-            if node.get("schema") and (node.get("alias") or node.get("name")):
-                rows = count_rows(node["schema"], node.get("alias") or node["name"])
-                if rows is not None:
-                    metadata[ROW_COUNT] = dg.MetadataValue.int(rows)
+            metadata = {**extra, **row_count_metadata(event, nodes, count_rows)}
             yield event.with_metadata({**event.metadata, **metadata})
         else:
             yield event

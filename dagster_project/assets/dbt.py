@@ -12,7 +12,7 @@ from core.dbt import BILLING_PERIOD_TAG, WITHOUT_UNIT_TESTS, dbt_args, domain
 from dagster_project.assets.billing import BILLING_INPUTS
 from dagster_project.manifest import manifest_path
 from dagster_project.partitions import ONE_PERIOD_PER_RUN, billing_periods
-from dagster_project.period_metadata import annotate_period_events, is_closed, period_row_counter
+from dagster_project.period_metadata import annotate_period_events, annotate_row_counts, is_closed, period_row_counter
 from dagster_project.resources import Database, Policy
 
 
@@ -48,7 +48,12 @@ def dbt_reference_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     """Staging views, current-version models and dimension marts, rebuilt from raw."""
     prepare_database(database)
     args = dbt_args("build", *WITHOUT_UNIT_TESTS, policy=policy.load(), locations=False)
-    yield from dbt.cli(args, context=context).stream().fetch_row_counts()
+    invocation = dbt.cli(args, context=context)
+    with database.connect() as conn:
+        conn.autocommit = True
+        yield from annotate_row_counts(
+            invocation.stream(), nodes=invocation.manifest.get("nodes", {}), count_rows=period_row_counter(conn, None)
+        )
 
 
 @dbt_assets(
