@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
@@ -51,6 +52,19 @@ def run_job(
             raise_on_error=True,
         )
     return result.success
+
+
+def run_job_result(name: str, url: str, partition_key: str | None = None) -> Any:
+    """Execute a job as `run_job` does and return its ExecuteInProcessResult (its events stay readable)."""
+    import dagster as dg
+
+    from dagster_project.definitions import defs
+    from dagster_project.resources import resource_config
+
+    with environment(M2C_DATABASE_URL=url), dg.DagsterInstance.ephemeral() as instance:
+        return defs.resolve_job_def(name).execute_in_process(
+            instance=instance, partition_key=partition_key, run_config=resource_config(), raise_on_error=True
+        )
 
 
 def scalar(url: str, query: str, params: tuple = ()) -> object:

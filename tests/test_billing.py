@@ -17,7 +17,7 @@ from core import closing
 from devtools.generator import generate, normalise_zip
 from tests.conftest import clone_database, create_database, drop_database
 from tests.dbt_runner import run_dbt
-from tests.helpers import environment, run_job, scalar
+from tests.helpers import environment, run_job, run_job_result, scalar
 
 
 def bill(url: str, period: str) -> bool:
@@ -106,6 +106,25 @@ def test_periods_bill_in_order_and_tie_out(billed: tuple[str, Path]) -> None:
     assert (bill_date, due_date) == (dt.date(2024, 2, 1), dt.date(2024, 2, 21))
 
 
+def assert_closed_period_events(result: dg.ExecuteInProcessResult, invoices: int) -> None:
+    """A closed period's run shows it in Dagster: materialisations say `period_closed` and count the
+    period's rows (`dagster/row_count` of marts.fct_invoices = the period's invoices); every check result
+    names the period in its description and metadata (D116, D117)."""
+    events = {
+        event.asset_key.to_user_string(): event.event_specific_data.materialization.metadata
+        for event in result.get_asset_materialization_events()
+    }
+    invoices_metadata = events["marts/fct_invoices"]
+    assert invoices_metadata["period"].value == "2024-01"
+    assert invoices_metadata["period_closed"].value is True
+    assert invoices_metadata["dagster/row_count"].value == invoices > 0
+    checks = [e for e in result.get_asset_check_evaluations() if e.asset_key.path[0] == "marts"]
+    assert checks
+    for check in checks:
+        assert check.metadata["period"].value == "2024-01", check.check_name
+        assert check.description.startswith("Period 2024-01 (closed)"), check.description
+
+
 def test_closed_period_is_frozen_against_rebuilds_and_tariff_edits(billed: tuple[str, Path]) -> None:
     url, landing = billed
     with psycopg.connect(url) as conn:
@@ -120,7 +139,9 @@ def test_closed_period_is_frozen_against_rebuilds_and_tariff_edits(billed: tuple
     assert run_job("ingest_landing", url, landing=landing)
     assert run_job("build_reference_models", url)
     # Rebuild everything we can: the closed period through Dagster, and dbt's --full-refresh.
-    assert bill(url, "2024-01")
+    rebuild = run_job_result("bill_period", url, partition_key="2024-01-01")
+    assert rebuild.success
+    assert_closed_period_events(rebuild, invoices=len(january[0]))
     refresh = run_dbt(
         url,
         "build",

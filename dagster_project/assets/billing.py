@@ -43,6 +43,11 @@ def billing_inputs(context: dg.AssetExecutionContext, database: Database):
         yield check_result(result, check_name=f"gx_{result.suite}_in_period")
 
 
+def closed_periods_markdown(periods: list[str]) -> str:
+    """The closed periods (YYYY-MM) as a Markdown list, newest first; "none" when there are none."""
+    return "\n".join(f"- {period} (closed)" for period in reversed(periods)) or "none"
+
+
 @dg.asset(
     key=PERIOD_CLOSE,
     group_name="billing",
@@ -55,11 +60,18 @@ def billing_inputs(context: dg.AssetExecutionContext, database: Database):
     kinds={"postgres"},
 )
 def period_close(context: dg.AssetExecutionContext, database: Database) -> dg.MaterializeResult:
-    """Close the period: freeze its invoices, lines, allocations and journal and store their checksum."""
+    """Close the period: freeze its invoices, lines, allocations and journal and store their checksum.
+
+    The materialisation is the period's "closed" mark in the UI (D117): `closed: true`, and every
+    closed period so far, those closed with `m2c close` included.
+    """
     with database.connect() as conn:
         closed = closing.close_period(conn, context.partition_key[:7], closed_by="dagster")
+        periods = sorted(closing.closed_periods(conn))
     return dg.MaterializeResult(
         metadata={
+            "closed": dg.MetadataValue.bool(True),
+            "closed_periods": dg.MetadataValue.md(closed_periods_markdown(periods)),
             "checksum": dg.MetadataValue.text(closed.checksum),
             "invoices": dg.MetadataValue.int(closed.invoices),
             "invoice_lines": dg.MetadataValue.int(closed.invoice_lines),

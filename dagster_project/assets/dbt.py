@@ -12,6 +12,7 @@ from core.dbt import BILLING_PERIOD_TAG, WITHOUT_UNIT_TESTS, dbt_args, domain
 from dagster_project.assets.billing import BILLING_INPUTS
 from dagster_project.manifest import manifest_path
 from dagster_project.partitions import ONE_PERIOD_PER_RUN, billing_periods
+from dagster_project.period_metadata import annotate_period_events, annotate_row_counts, is_closed, period_row_counter
 from dagster_project.resources import Database, Policy
 
 
@@ -47,7 +48,12 @@ def dbt_reference_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     """Staging views, current-version models and dimension marts, rebuilt from raw."""
     prepare_database(database)
     args = dbt_args("build", *WITHOUT_UNIT_TESTS, policy=policy.load(), locations=False)
-    yield from dbt.cli(args, context=context).stream()
+    invocation = dbt.cli(args, context=context)
+    with database.connect() as conn:
+        conn.autocommit = True
+        yield from annotate_row_counts(
+            invocation.stream(), nodes=invocation.manifest.get("nodes", {}), count_rows=period_row_counter(conn, None)
+        )
 
 
 @dbt_assets(
@@ -59,9 +65,21 @@ def dbt_reference_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     name="dbt_billing_models",
 )
 def dbt_billing_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, database: Database, policy: Policy):
-    """Usage, VEE, charges and invoices of one billing period (the partition, passed as --vars period)."""
+    """Usage, VEE, charges and invoices of one billing period (the partition, passed as --vars period).
+
+    Each materialisation carries the period's row count and whether the period is closed; each check
+    result names its period (D116, D117).
+    """
     prepare_database(database)
-    args = dbt_args(
-        "build", *WITHOUT_UNIT_TESTS, policy=policy.load(), period=context.partition_key[:7], locations=False
-    )
-    yield from dbt.cli(args, context=context).stream()
+    period = context.partition_key[:7]
+    args = dbt_args("build", *WITHOUT_UNIT_TESTS, policy=policy.load(), period=period, locations=False)
+    invocation = dbt.cli(args, context=context)
+    with database.connect() as conn:
+        conn.autocommit = True
+        yield from annotate_period_events(
+            invocation.stream(),
+            period=period,
+            closed=is_closed(conn, period),
+            nodes=invocation.manifest.get("nodes", {}),
+            count_rows=period_row_counter(conn, period),
+        )

@@ -75,9 +75,9 @@ value_faults as (
     select
         'gl_accounts' as seed,
         account_key as key_value,
-        'account_type is not asset, liability, revenue or expense' as fault
+        'account_type is not asset, liability, equity, revenue or expense' as fault
     from gl_accounts
-    where account_type is null or account_type not in ('asset', 'liability', 'revenue', 'expense')
+    where account_type is null or account_type not in ('asset', 'liability', 'equity', 'revenue', 'expense')
 ),
 
 final as (

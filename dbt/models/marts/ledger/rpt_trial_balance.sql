@@ -1,4 +1,8 @@
-{#- The trial balance at the period end: per GL account, opening balance, the period's debits and credits, closing. -#}
+{#-
+    The trial balance at the period end: per GL account, opening balance, the period's debits and credits,
+    closing. In the first period of a fiscal year (policy fiscal_year_start) income and expense accounts
+    open at zero, their balances closed into retained earnings (macro fiscal_year_close, D118).
+-#}
 with
 
 journal as (
@@ -14,12 +18,16 @@ previous_rows as (
     {{ previous_periods_of_this() }}
 ),
 
-opening as (
+previous_closing as (
     select
         account_code,
         currency,
         closing_balance as amount
     from previous_rows
+),
+
+opening as (
+    {{ fiscal_year_close('previous_closing', 'chart') }}
 ),
 
 moved as (
