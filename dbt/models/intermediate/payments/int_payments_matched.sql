@@ -195,7 +195,8 @@ undone_once as (
                 then coalesce(
                     earlier_links.reversal_id,
                     first_value(reversed.payment_id) over (
-                        partition by reversed.reversed_payment_id order by reversals.paid_on asc, reversed.payment_id asc
+                        partition by reversed.reversed_payment_id
+                        order by reversals.paid_on asc, reversed.payment_id asc
                     )
                 )
         end as first_reversal_id
