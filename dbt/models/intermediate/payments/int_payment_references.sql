@@ -79,26 +79,26 @@ rf_matches as (
     ) with ordinality as found (match, token_position)
 ),
 
--- Printed in groups, a short word after the reference can look like its last group: try both.
+-- Printed in groups, short words after the reference ("... 2A2 VOM 8 3") look like more groups: every
+-- reading from the first group on is tried, and the longest valid one is kept (below).
+rf_groups as (
+    select
+        *,
+        string_to_array(printed, ' ') as parts
+    from rf_matches
+),
+
 rf_tokens as (
-    select
-        payment_id,
-        source,
-        source_order,
-        token_position,
+    select distinct
+        rf_groups.payment_id,
+        rf_groups.source,
+        rf_groups.source_order,
+        rf_groups.token_position,
         'rf' as found_as,
-        replace(printed, ' ', '') as token
-    from rf_matches
-    union
-    select
-        payment_id,
-        source,
-        source_order,
-        token_position,
-        'rf' as found_as,
-        replace(regexp_replace(printed, ' [A-Z0-9]+$', ''), ' ', '') as token
-    from rf_matches
-    where printed ~ ' .* '
+        array_to_string(rf_groups.parts[1:readings.group_count], '') as token
+    from rf_groups
+    cross join lateral generate_series(1, cardinality(rf_groups.parts)) as readings (group_count)
+    where length(array_to_string(rf_groups.parts[1:readings.group_count], '')) between 5 and 25
 ),
 
 invoice_tokens as (
@@ -199,11 +199,12 @@ resolved as (
     where parsed.found_as in ('whole', 'rf', 'invoice') or keyed_accounts.account_id is not null
 ),
 
--- Of the readings of one printed RF reference, a valid one; none valid: the reference is kept as rf_invalid_rf.
+-- Of the readings of one printed RF reference, the longest valid one; none valid: its readings are kept
+-- as rf_invalid.
 kept as (
     select * from resolved
     where
-        name_kind <> 'rf_invalid'
+        name_kind not in ('rf_invalid', 'rf_reference')
         or not exists (
             select 1 from resolved as valid_rf
             where
@@ -211,6 +212,7 @@ kept as (
                 and valid_rf.payment_id = resolved.payment_id
                 and valid_rf.source = resolved.source
                 and valid_rf.token_position = resolved.token_position
+                and (resolved.name_kind = 'rf_invalid' or length(valid_rf.token) > length(resolved.token))
         )
 ),
 

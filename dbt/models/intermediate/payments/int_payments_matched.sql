@@ -79,6 +79,17 @@ invalid_rf as (
     group by payment_id
 ),
 
+-- The currency each billing account was invoiced in over the last year: a payment in another currency
+-- pays nothing until a reviewer decides (D79).
+account_currencies as (
+    select
+        account_id,
+        min(currency) as currency
+    from {{ ref('int_invoices') }}
+    where period between {{ previous_period(12) }} and {{ period() }}
+    group by account_id
+),
+
 iban_accounts as (
     select
         upper(replace(iban, ' ', '')) as iban,
@@ -131,6 +142,18 @@ matched as (
         on current_payments.payment_id = invalid_rf.payment_id
     left join iban_accounts
         on current_payments.debtor_iban = iban_accounts.iban
+),
+
+currency_checks as (
+    select
+        matched.payment_id,
+        account_currencies.currency as account_currency,
+        coalesce(account_currencies.currency <> matched.currency, false) as is_foreign_currency,
+        matched.entry_kind = 'credit' and coalesce(account_currencies.currency = matched.currency, true)
+            as pays_its_account
+    from matched
+    left join account_currencies
+        on matched.account_id = account_currencies.account_id
 ),
 
 reversal_candidates as (
@@ -221,10 +244,10 @@ final as (
         matched.payer_name,
         matched.remittance_text,
         case when matched.entry_kind = 'credit' then matched.named_account_id end as named_account_id,
-        case when matched.entry_kind = 'credit' then matched.account_id end as account_id,
-        case when matched.entry_kind = 'credit' then matched.invoice_id end as invoice_id,
+        case when currency_checks.pays_its_account then matched.account_id end as account_id,
+        case when currency_checks.pays_its_account then matched.invoice_id end as invoice_id,
         case when matched.entry_kind = 'credit' then matched.invoice_count else 0 end as invoice_count,
-        case when matched.entry_kind = 'credit' then matched.match_method end as match_method,
+        case when currency_checks.pays_its_account then matched.match_method end as match_method,
         case when matched.entry_kind = 'credit' then matched.match_source end as match_source,
         matched.debtor_iban,
         matched.reversal_of,
@@ -233,6 +256,10 @@ final as (
         end as reversed_payment_id,
         case when matched.entry_kind = 'reversal' then matched.return_reason_code end as return_reason_code,
         case
+            when matched.entry_kind = 'credit' and currency_checks.is_foreign_currency
+                then
+                    'paid in ' || matched.currency || ' while ' || matched.account_id || ' is invoiced in '
+                    || currency_checks.account_currency || ': not applied until a reviewer decides'
             when matched.entry_kind = 'credit' then matched.match_note
             when undone_once.first_reversal_id = matched.payment_id then null
             when undone_once.linked_payment_id is not null
@@ -250,6 +277,8 @@ final as (
     from matched
     left join undone_once
         on matched.payment_id = undone_once.payment_id
+    left join currency_checks
+        on matched.payment_id = currency_checks.payment_id
     where {{ period_is_open() }}
 )
 
