@@ -146,11 +146,14 @@ AGING = Sheet(
 # Issued invoices first, closed by a "Total" row (status issued): the figure the cover's "Invoices issued"
 # is, and the sheet's totals row. Held and carried-forward invoices follow, each group with a
 # "Subtotal … (not issued)": listed, but not receivables until issued. The total is what the customer is
-# asked to pay: subtotal + levy + VAT + the late charge lines the bill run added (D66).
+# asked to pay: subtotal + levy + VAT + percent charges (funds outside the VAT base) + the total's rounding
+# line (D92, D113) + the late charge lines the bill run added (D66).
 INVOICE_REGISTER_AMOUNTS = (
     "subtotal_amount",
     "levy_amount",
     "vat_amount",
+    "percent_charge_amount",
+    "rounding_amount",
     "late_charge_amount",
     "total_amount",
     "carried_forward_amount",
@@ -197,6 +200,8 @@ INVOICE_REGISTER = Sheet(
         money("Subtotal"),
         money("Levy"),
         money("VAT"),
+        money("Percent charges", 12),
+        money("Rounding", 10),
         money("Late charges"),
         money("Total"),
         money("Carried in"),

@@ -360,6 +360,7 @@ def test_tariff_components_and_sales_per_component(app: AppTest, app_db: str) ->
     amounts per component whose sum is the sales mart's billed total (both: issued invoices, no late
     charges), the KEPCO-like invoices' riders, fund and rounding lines among them."""
     assert scalar(app_db, "select count(*) from marts.fct_invoice_lines where tariff_code = 'RES-K1'") > 0
+    visit(app, "trends")
     components = frame_with(app, "component")
     expected = scalar(
         app_db,

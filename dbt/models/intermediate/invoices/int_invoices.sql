@@ -128,6 +128,8 @@ period_parts as (
         sum(amount) filter (where line_type not in ('levy', 'vat', 'percent_charge', 'rounding')) as subtotal_amount,
         sum(amount) filter (where line_type = 'vat') as vat_amount,
         sum(amount) filter (where line_type = 'levy') as levy_amount,
+        sum(amount) filter (where line_type = 'percent_charge') as percent_charge_amount,
+        sum(amount) filter (where line_type = 'rounding') as rounding_amount,
         count(*) as line_count,
         bool_or(is_estimated) as has_estimated_lines,
         min(currency) as currency
@@ -143,6 +145,8 @@ carried_parts as (
         subtotal_amount,
         vat_amount,
         levy_amount,
+        percent_charge_amount,
+        rounding_amount,
         line_count,
         has_estimated_lines,
         currency
@@ -156,6 +160,8 @@ carried_parts as (
         subtotal_amount,
         vat_amount,
         levy_amount,
+        percent_charge_amount,
+        rounding_amount,
         line_count,
         has_estimated_lines,
         currency
@@ -172,6 +178,8 @@ invoice_totals as (
         sum(subtotal_amount) as subtotal_amount,
         sum(vat_amount) as vat_amount,
         sum(levy_amount) as levy_amount,
+        sum(percent_charge_amount) as percent_charge_amount,
+        sum(rounding_amount) as rounding_amount,
         sum(total_amount) filter (where is_carried) as carried_forward_amount,
         sum(line_count)::bigint as line_count,
         bool_or(has_estimated_lines) as has_estimated_lines
@@ -243,6 +251,8 @@ final as (
         coalesce(subtotal_amount, 0) as subtotal_amount,
         coalesce(vat_amount, 0) as vat_amount,
         coalesce(levy_amount, 0) as levy_amount,
+        coalesce(percent_charge_amount, 0) as percent_charge_amount,
+        coalesce(rounding_amount, 0) as rounding_amount,
         coalesce(carried_forward_amount, 0) as carried_forward_amount,
         line_count,
         has_estimated_lines,

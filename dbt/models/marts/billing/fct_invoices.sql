@@ -37,6 +37,8 @@ final as (
         invoices.subtotal_amount,
         invoices.vat_amount,
         invoices.levy_amount,
+        invoices.percent_charge_amount,
+        invoices.rounding_amount,
         coalesce(late_charges.late_charge_amount, 0) as late_charge_amount,
         invoices.carried_forward_amount,
         invoices.line_count + coalesce(late_charges.line_count, 0) as line_count,
