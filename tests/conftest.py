@@ -114,7 +114,7 @@ class AppData:
 def app_data(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> AppData:
     """Four billed months of a small utility for the apps, with every review queue non-empty: a lower
     high-bill factor holds bills, low dunning thresholds make write-off candidates, a desk payment
-    with a reference nobody can match is unapplied cash."""
+    with a reference nobody can match is unapplied cash, and two bank records are rejected at load."""
     from devtools.generator import generate
     from tests.helpers import run_job
 
@@ -124,6 +124,12 @@ def app_data(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> AppDa
     (root / "landing" / "payments" / "desk_2024-04.csv").write_text(
         "payment_id,paid_at,amount,currency,channel,reference,reversal_of\n"
         "DESK9,2024-04-03,42.00,EUR,counter,for Mum,\n"
+    )
+    # Bank records a run must not load (D79): a currency that is no ISO 4217 code, and DESK9's id again.
+    (root / "landing" / "payments" / "desk_2024-04b.csv").write_text(
+        "payment_id,paid_at,amount,currency,channel,reference,reversal_of\n"
+        "DESK10,2024-04-05,15.00,ABC,counter,A0000003,\n"
+        "DESK9,2024-04-06,24.00,EUR,counter,A0000003,\n"
     )
     policy = root / "policy.yaml"
     policy.write_text(

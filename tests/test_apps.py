@@ -406,3 +406,19 @@ def test_account_page_traces_norm_billed_lines(app: AppTest, app_db: str) -> Non
     full = trace[trace["part_days"] == pd.to_datetime(trace["part_to"]).dt.days_in_month]
     assert not full.empty
     assert all(Decimal(f"{u:.6f}") == Decimal("4.85") * residents for u in full["units"])
+
+
+def test_bank_records_set_aside_at_load_are_listed_with_their_reason(app: AppTest, app_db: str) -> None:
+    """app_data's second desk file of 2024-04 has DESK10 in "ABC" (no ISO 4217 code) and DESK9 again (already
+    loaded from the first file): both are rejected at load (D79), so neither is unapplied cash, and the
+    unapplied-cash page lists both with the reason, the file and its row (rows 1 and 2 of the file)."""
+    unapplied = scalar(
+        app_db, "select count(*) from marts.exc_unapplied_payments where payment_id in ('DESK9', 'DESK10')"
+    )
+    assert unapplied == 1  # DESK9 of the first file: its reference matches nobody
+    visit(app, "review_payments")
+    shown = frame_with(app, "reject_reason").set_index("payment_id")
+    assert {"DESK9", "DESK10"} <= set(shown.index)
+    assert "ABC" in shown.loc["DESK10", "reject_reason"] and shown.loc["DESK10", "currency_as_sent"] == "ABC"
+    assert "already loaded" in shown.loc["DESK9", "reject_reason"] and shown.loc["DESK9", "amount_as_sent"] == "24.00"
+    assert set(shown.loc[["DESK9", "DESK10"], "file_name"]) == {"desk_2024-04b.csv"}

@@ -93,9 +93,7 @@ def test_closing_writes_a_workbook_that_ties_to_the_ledger(closed: tuple[str, Pa
     # the cover's "Invoices issued"; held and carried-forward invoices have subtotals of their own.
     issued = sum(money(row[header.index("Total")]) for row in invoices if row[header.index("Status")] == "issued")
     assert register[-1][0] == "Total issued" and money(register[-1][header.index("Total")]) == issued
-    parts = [
-        header.index(name) for name in ("Subtotal", "Levy", "VAT", "Percent charges", "Rounding", "Late charges")
-    ]
+    parts = [header.index(name) for name in ("Subtotal", "Levy", "VAT", "Percent charges", "Rounding", "Late charges")]
     # The total includes percent charges and the rounding line (D113, D92) and the late charge lines (D66);
     # the sample's KEPCO-like RES-K1 invoices have both, so a register without them does not add up.
     assert any(money(row[header.index("Rounding")]) != 0 for row in invoices)

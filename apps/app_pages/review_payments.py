@@ -30,9 +30,31 @@ def candidates(payer_name: str, period: str):
     )
 
 
+def set_aside(period: str | None):
+    """Bank records rejected at load (D79): an unknown currency, a duplicate id, a debit entry, a malformed
+    amount. Not payments, so not in the queue, but a reviewer must see them: those paid in the period, and
+    those whose date could not be read."""
+    return data.query(
+        """select file_name, row_no, raw_values ->> 'payment_id' as payment_id,
+                  raw_values ->> 'paid_at' as paid_at, raw_values ->> 'amount' as amount_as_sent,
+                  raw_values ->> 'currency' as currency_as_sent, raw_values ->> 'payer_name' as payer_name,
+                  reject_reason
+           from marts.fct_rejected_rows
+           where target_table = 'payments' and reject_kind = 'rejected'
+             and (cast(:period as text) is null or left(raw_values ->> 'paid_at', 7) = :period
+                  or coalesce(raw_values ->> 'paid_at', '') !~ '^[0-9]{4}-[0-9]{2}')
+           order by rejected_at desc, file_name, row_no""",
+        {"period": period},
+    )
+
+
 st.title("Unapplied cash")
 identity.reviewer()
 period = review.queue_period("exc_unapplied_payments")
+rejected = set_aside(period)
+if not rejected.empty:
+    with st.expander(f"{len(rejected):,} bank records set aside at load (not payments: nothing to assign)"):
+        show_table(rejected, key="payments_set_aside")
 if period is None:
     st.info("No unapplied cash.")
     st.stop()
