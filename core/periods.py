@@ -12,11 +12,11 @@ def first_period() -> str:
 
 
 def partitions_end() -> str | None:
-    """The exclusive end (YYYY-MM-DD) of the billing periods: the month after M2C_LAST_PERIOD (YYYY-MM), or
+    """The exclusive end (YYYY-MM) of the billing periods: the month after M2C_LAST_PERIOD (YYYY-MM), or
     None (the last complete month) when it is not set or malformed."""
     last = os.environ.get("M2C_LAST_PERIOD") or ""
     try:
-        return f"{month_add(dt.date.fromisoformat(f'{last}-01'), 1):%Y-%m-%d}"
+        return f"{month_add(dt.date.fromisoformat(f'{last}-01'), 1):%Y-%m}"
     except ValueError:
         return None
 

@@ -237,7 +237,7 @@ def bill_periods(first: str, through: str) -> bool:
         if period in closed:
             continue
         started = time.perf_counter()
-        if not run_job("bill_period", partition_key=f"{period}-01"):
+        if not run_job("bill_period", partition_key=period):
             return False
         print(f"  billed {period} ({time.perf_counter() - started:.1f}s)")
     return True
@@ -261,7 +261,7 @@ def cmd_close(args: argparse.Namespace) -> int:
         except CloseError as exc:
             print(f"m2c: cannot close {args.period}: {exc}", file=sys.stderr)
             return 1
-    if not run_job("close_period", partition_key=f"{args.period}-01"):
+    if not run_job("close_period", partition_key=args.period):
         return 1
     with db.connect() as conn:
         invoices, lines, total, checksum = conn.execute(
@@ -401,7 +401,7 @@ def close_all_but_last(periods: list[str]) -> None:
     with db.connect() as conn:
         already = closed_periods(conn)
     for period in periods[:-1]:
-        if period not in already and not run_job("close_period", partition_key=f"{period}-01"):
+        if period not in already and not run_job("close_period", partition_key=period):
             raise SystemExit(1)
     print(f"closed {periods[0]} .. {periods[-2]}; {periods[-1]} stays open" if len(periods) > 1 else "")
 

@@ -140,5 +140,5 @@ def app_data(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> AppDa
     assert run_job("ingest_landing", url, landing=root / "landing", policy=policy)
     assert run_job("build_reference_models", url, policy=policy)
     for period in ("2024-01", "2024-02", "2024-03", "2024-04"):
-        assert run_job("bill_period", url, partition_key=f"{period}-01", policy=policy)
+        assert run_job("bill_period", url, partition_key=period, policy=policy)
     return AppData(url, policy)

@@ -196,7 +196,7 @@ def test_decisions_are_validated_saved_and_applied_by_the_next_run(
 
     # The next run (same policy) applies them: the bill is issued, the payment applied, the account
     # written off; each row leaves its queue.
-    assert run_job("bill_period", app_db, partition_key=f"{LAST}-01", policy=app_data.policy)
+    assert run_job("bill_period", app_db, partition_key=LAST, policy=app_data.policy)
     assert scalar(app_db, "select status from marts.fct_invoices where invoice_id = %s", (invoice,)) == "issued"
     assert (
         scalar(

@@ -41,7 +41,7 @@ def test_every_asset_has_a_description() -> None:
 
 def test_billing_periods_are_calendar_months() -> None:
     assert isinstance(billing_periods, dg.MonthlyPartitionsDefinition)
-    assert billing_periods.get_first_partition_key() == "2024-01-01"
+    assert billing_periods.get_first_partition_key() == "2024-01"
 
 
 def test_dbt_assets_are_grouped_by_domain() -> None:

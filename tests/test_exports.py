@@ -31,8 +31,8 @@ def closed(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[s
     assert run_job("ingest_landing", url, landing=root / "landing")
     assert run_job("build_reference_models", url)
     for period in ("2024-01", "2024-02"):
-        assert run_job("bill_period", url, partition_key=f"{period}-01")
-    assert run_job("close_period", url, partition_key="2024-01-01", exports=root / "exports")
+        assert run_job("bill_period", url, partition_key=period)
+    assert run_job("close_period", url, partition_key="2024-01", exports=root / "exports")
     return url, root / "exports"
 
 

@@ -18,7 +18,7 @@ PERIODS = ("2024-01", "2024-02", "2024-03")
 
 
 def bill(url: str, period: str) -> bool:
-    return run_job("bill_period", url, partition_key=f"{period}-01")
+    return run_job("bill_period", url, partition_key=period)
 
 
 def rows(url: str, query: str, params: tuple = ()) -> list[tuple]:

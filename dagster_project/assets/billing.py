@@ -32,7 +32,7 @@ GATE_SUITES = ("readings", "interval_readings", "payments")
 )
 def billing_inputs(context: dg.AssetExecutionContext, database: Database):
     """The period's readings and payments, validated by blocking checks before the period is billed."""
-    period = context.partition_key[:7]
+    period = context.partition_key
     url = db.sqlalchemy_url(database.resolved_url())
     results = [run_suite(url, name, period=period) for name in GATE_SUITES]
     yield dg.MaterializeResult(
@@ -66,7 +66,7 @@ def period_close(context: dg.AssetExecutionContext, database: Database) -> dg.Ma
     closed period so far, those closed with `m2c close` included.
     """
     with database.connect() as conn:
-        closed = closing.close_period(conn, context.partition_key[:7], closed_by="dagster")
+        closed = closing.close_period(conn, context.partition_key, closed_by="dagster")
         periods = sorted(closing.closed_periods(conn))
     return dg.MaterializeResult(
         metadata={

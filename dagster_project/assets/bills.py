@@ -19,7 +19,7 @@ BILL_MARTS = ("fct_invoices", "fct_invoice_lines", "fct_bill_meter_reads", "fct_
 )
 def customer_bills(context: dg.AssetExecutionContext, database: Database) -> dg.MaterializeResult:
     """The period's bills, dunning notices, print files and e-mails under $M2C_HOME/bills/<period>/."""
-    result = render_period(context.partition_key[:7], url=database.resolved_url())
+    result = render_period(context.partition_key, url=database.resolved_url())
     for reason, count in result.no_qr.items():
         context.log.warning(f"{count} bills without a QR code: {reason}")
     return dg.MaterializeResult(

@@ -71,7 +71,7 @@ def dbt_billing_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, d
     result names its period (D116, D117).
     """
     prepare_database(database)
-    period = context.partition_key[:7]
+    period = context.partition_key
     args = dbt_args("build", *WITHOUT_UNIT_TESTS, policy=policy.load(), period=period, locations=False)
     invocation = dbt.cli(args, context=context)
     with database.connect() as conn:

@@ -29,7 +29,7 @@ LEDGER_MARTS = (
 )
 def ledger_workbook(context: dg.AssetExecutionContext, database: Database, exports: Exports) -> dg.MaterializeResult:
     """The period's ledger workbook, GL journal CSV, aging CSV and manifest under exports/<period>/."""
-    result = export_period(context.partition_key[:7], url=database.resolved_url(), out_dir=exports.folder())
+    result = export_period(context.partition_key, url=database.resolved_url(), out_dir=exports.folder())
     return dg.MaterializeResult(
         metadata={
             "folder": dg.MetadataValue.path(str(result.folder)),
@@ -52,7 +52,7 @@ def direct_debit_collection(
     context: dg.AssetExecutionContext, database: Database, exports: Exports
 ) -> dg.MaterializeResult:
     """The period's SEPA direct debit file (pain.008.001.08) under exports/<period>/collections/ (D86)."""
-    result = collect_period(context.partition_key[:7], url=database.resolved_url(), out_dir=exports.folder())
+    result = collect_period(context.partition_key, url=database.resolved_url(), out_dir=exports.folder())
     for account_id, invoice_id, reason in result.skipped[:50]:
         context.log.warning(f"not collected: {account_id} {invoice_id}: {reason}")
     return dg.MaterializeResult(
