@@ -367,23 +367,12 @@ def camt_entry_rows(entry, strip: int) -> list[list[str]]:
         if entry_ref:
             payment_id = f"{entry_ref}/{position}" if split else entry_ref
         else:
-            refs = [tx_text(f"Refs/{r}") for r in ("AcctSvcrRef", "InstrId", "TxId", "MndtId")]
-            payment_id = content_id(
-                [
-                    booked,
-                    amount_text,
-                    currency,
-                    credit,
-                    str(reversal),
-                    end_to_end,
-                    *refs,
-                    debtor_iban,
-                    structured,
-                    unstructured,
-                    info,
-                    str(position),
-                ]
-            )
+            refs = [identifier(tx_text(f"Refs/{r}")) for r in ("AcctSvcrRef", "InstrId", "TxId", "MndtId")]
+            said = [booked, amount_text, currency, credit, str(reversal), end_to_end, *refs, debtor_iban]
+            # A transaction with a reference of its own is that reference: a camt.054 may word its texts
+            # differently from the camt.053 of the same transfer, or report a batch's transfers apart.
+            texts = [] if end_to_end or any(refs) else [structured, unstructured, info, str(position)]
+            payment_id = content_id(said + texts)
         rows.append(
             [
                 payment_id,

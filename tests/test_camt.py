@@ -147,6 +147,36 @@ def test_the_same_entry_in_a_053_and_a_054_is_the_same_payment(tmp_path: Path, v
     assert statement[1]["payment_id"] == "K1"
 
 
+def test_a_054_worded_differently_from_the_053_is_still_the_same_payment(tmp_path: Path) -> None:
+    """No bank reference, but end-to-end ids E7 and E8 (the payer's, unique per transfer): the statement
+    reports both transfers as one batch entry with "Sammelgutschrift", the notification each in its own
+    entry with other texts. Each transfer has the same id in both, so the second copy is rejected as
+    already loaded (D73). A transfer with nothing of its own (NOTPROVIDED) still hashes its texts."""
+    batch = entry(
+        "60.00",
+        [tx("E7", "20.00", "Ann", "INV-1 Ann"), tx("E8", "40.00", "Bob", "INV-2")],
+        info="Sammelgutschrift",
+    )
+    statement = rows(tmp_path, document([batch]), "st.xml")
+    notification = rows(
+        tmp_path,
+        document(
+            [
+                entry("20.00", [tx("E7", "20.00", "Ann", "INV-1 Ann, thank you")], info="Gutschrift SEPA"),
+                entry("40.00", [tx("E8", "40.00", "Bob", "INV-2 march")]),
+            ],
+            "camt.054.001.08",
+            statement="N1",
+        ),
+        "nt.xml",
+    )
+    assert [r["payment_id"] for r in statement] == [r["payment_id"] for r in notification]
+    assert len({r["payment_id"] for r in statement}) == 2
+    worded = [entry("20.00", [tx("NOTPROVIDED", None, "Ann", text)]) for text in ("A1", "A1 thanks")]
+    first, second = rows(tmp_path, document(worded), "w.xml")
+    assert first["payment_id"] != second["payment_id"]
+
+
 def test_additional_information_is_kept_for_matching(tmp_path: Path) -> None:
     """No RmtInf: AddtlTxInf then AddtlNtryInf, each once, are the texts matching reads last (D75)."""
     single = entry(
