@@ -18,6 +18,7 @@ from pathlib import Path
 import segno
 from babel.dates import format_date
 from PIL import Image, ImageOps
+from reportlab import rl_config
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader, TimeStamp
@@ -52,6 +53,10 @@ FONT_FILES = {
 }
 FONT_PACKAGES = {"latin": "fonts-dejavu-core", "korean": "fonts-nanum"}
 FONT_OF_LANGUAGE = {"ko": "korean"}
+# Page and image streams FlateDecode only, not also ASCII85 (a 7-bit transport encoding no print house or mail
+# needs): ~5 % less CPU a bill and 1 % smaller files (D125). ReportLab reads this setting when it writes a page;
+# the bills are its only user in this product.
+rl_config.useA85 = 0
 
 
 @lru_cache
