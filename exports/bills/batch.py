@@ -10,9 +10,12 @@ file). The folder is replaced only once complete. Rendering the same rows again 
 
 from __future__ import annotations
 
+import base64
 import csv
 import datetime as dt
+import email.policy
 import hashlib
+import io
 import json
 import os
 import re
@@ -23,6 +26,8 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from email.generator import BytesGenerator
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from pathlib import Path
@@ -45,12 +50,14 @@ VOLUME = 2_000  # documents in one print file (a larger district gets volumes)
 
 @dataclass(frozen=True)
 class Rendered:
-    """One written PDF: its path relative to the period folder, pages, and the district it is printed in."""
+    """One written PDF: its path relative to the period folder, pages, the district it is printed in, and
+    whether its e-mail (`email/<invoice>.eml`) was written beside it."""
 
     name: str
     pages: int
     district: str
     no_qr_reason: str | None = None
+    emailed: bool = False
 
 
 @dataclass
@@ -103,9 +110,10 @@ def render_period(
         for first in range(0, len(ids), SLICE):
             some = load_bills(conn, period, ids[first : first + SLICE])
             rendering = time.perf_counter()
-            rendered += render_all(pool, some, [], utility, staging)
+            done = render_all(pool, some, [], utility, staging)
             render_seconds += time.perf_counter() - rendering
-            emails += write_emails(some, utility, staging)
+            emails += sum(item.emailed for item in done)
+            rendered += done
             bills += len(some)
         notices = load_notices(conn, period, disconnection_days)
         rendered += render_all(pool, [], notices, utility, staging)
@@ -161,11 +169,18 @@ def render_all(
 
 
 def render_chunk(bills: list[Bill], utility: Utility, folder: Path) -> list[Rendered]:
+    """Each bill's PDF, and its e-mail when the account has an address, written by the worker that drew it
+    from the bytes in hand (D127: e-mails written afterwards by the parent read every PDF back, one process
+    while the workers waited)."""
     done = []
+    if any(bill.email for bill in bills):
+        (folder / "email").mkdir(exist_ok=True)
     for bill in bills:
         pdf, pages, no_qr = render_bill(bill, utility)
         (folder / f"{bill.invoice_id}.pdf").write_bytes(pdf)
-        done.append(Rendered(f"{bill.invoice_id}.pdf", pages, bill.district, no_qr))
+        if bill.email:
+            (folder / "email" / f"{bill.invoice_id}.eml").write_bytes(email_message(bill, utility, pdf))
+        done.append(Rendered(f"{bill.invoice_id}.pdf", pages, bill.district, no_qr, bool(bill.email)))
     return done
 
 
@@ -259,38 +274,66 @@ def safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "unknown"
 
 
-def write_emails(bills: list[Bill], utility: Utility, folder: Path) -> int:
-    """An RFC 5322 message per bill whose account has an e-mail: plain-text body, the PDF attached."""
-    count = 0
-    for bill in bills:
-        if not bill.email:
-            continue
-        t = texts(bill.locale)
-        message = EmailMessage()
-        message["From"] = formataddr((utility.name, utility.email))
-        message["To"] = formataddr((bill.customer_name, bill.email))
-        message["Subject"] = f"{t.gettext('Bill')} {bill.invoice_id}"
-        message["Date"] = format_datetime(bill_datetime(bill))
-        message["Message-ID"] = f"<{bill.invoice_id}@bills.meter-to-cash>"
-        message.set_content(
-            "\n".join(
-                [
-                    f"{t.gettext('Bill number')}: {bill.invoice_id}",
-                    f"{t.gettext('Period')}: {bill.period}",
-                    f"{t.gettext('Amount due')}: {t.money(bill.amount_due, bill.currency)}",
-                    f"{t.gettext('Due date')}: {t.date(bill.due_date)}",
-                    f"{t.gettext('Payment reference')}: {bill.payment_reference}",
-                    "",
-                    utility.name,
-                ]
-            )
+def email_message(bill: Bill, utility: Utility, pdf: bytes) -> bytes:
+    """The bill as an RFC 5322 message to the account's e-mail: plain-text body, the PDF attached (MIME,
+    base64), fixed Date, Message-ID and boundary so the same bill gives the same bytes (D109)."""
+    t = texts(bill.locale)
+    message = EmailMessage(policy=EMAIL_POLICY)
+    message["From"] = formataddr((utility.name, utility.email))
+    message["To"] = formataddr((bill.customer_name, bill.email))
+    message["Subject"] = f"{t.gettext('Bill')} {bill.invoice_id}"
+    message["Date"] = format_datetime(bill_datetime(bill))
+    message["Message-ID"] = f"<{bill.invoice_id}@bills.meter-to-cash>"
+    message.set_content(
+        "\n".join(
+            [
+                f"{t.gettext('Bill number')}: {bill.invoice_id}",
+                f"{t.gettext('Period')}: {bill.period}",
+                f"{t.gettext('Amount due')}: {t.money(bill.amount_due, bill.currency)}",
+                f"{t.gettext('Due date')}: {t.date(bill.due_date)}",
+                f"{t.gettext('Payment reference')}: {bill.payment_reference}",
+                "",
+                utility.name,
+            ]
         )
-        pdf = (folder / f"{bill.invoice_id}.pdf").read_bytes()
-        message.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"{bill.invoice_id}.pdf")
-        message.set_boundary(f"=_bill_{bill.invoice_id}")  # fixed, so re-rendering gives the same bytes
-        (folder / "email" / f"{bill.invoice_id}.eml").write_bytes(bytes(message))
-        count += 1
-    return count
+    )
+    message.add_attachment(b"", maintype="application", subtype="pdf", filename=f"{bill.invoice_id}.pdf")
+    # The PDF in base64 lines of 76 characters (RFC 2045 §6.8) by binascii in one call: the same text as the
+    # email package's own encoder, which encodes 57 bytes at a time (2 ms a bill).
+    message.get_payload()[-1].set_payload(base64.encodebytes(pdf).decode("ascii"))
+    message.set_boundary(f"=_bill_{bill.invoice_id}")  # fixed, so re-rendering gives the same bytes
+    out = io.BytesIO()
+    BlockGenerator(out, mangle_from_=False, policy=message.policy).flatten(message, unixfrom=False)
+    return out.getvalue()
+
+
+class ReusedHeaderClasses(HeaderRegistry):
+    """The email package's header registry, its header classes made once per header name: the standard one
+    makes a new class for every header it parses (~30 a bill, ~1.5 ms). Headers parse and fold the same."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.made: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()
+        if key not in self.made:
+            self.made[key] = super().__getitem__(name)
+        return self.made[key]
+
+
+EMAIL_POLICY = email.policy.default.clone(header_factory=ReusedHeaderClasses())
+
+
+class BlockGenerator(BytesGenerator):
+    """The email package's bytes generator writing a body that already has the policy's line endings in one
+    piece instead of line by line (a bill's attachment is ~850 lines): the same bytes, ~1 ms less a bill."""
+
+    def _write_lines(self, lines: str) -> None:
+        if self._NL == "\n" and "\r" not in lines:
+            self.write(lines)
+        else:
+            super()._write_lines(lines)
 
 
 def bill_datetime(bill: Bill) -> dt.datetime:
