@@ -160,7 +160,8 @@ def test_a_disconnection_notice_names_the_date_supply_may_be_cut() -> None:
 
 def test_the_print_file_has_every_page_of_its_district(tmp_path: Path) -> None:
     """Two bills in North (1 page each) and a 2-page bill in South: print/North.pdf has 2 pages, South 2;
-    the CSV's pages sum to the bills' pages; the manifest lists every file with its SHA-256."""
+    the CSV's pages sum to the bills' pages; each bill's account has an e-mail, so the workers wrote 3 messages;
+    the manifest lists every file with its SHA-256: 3 bills + 3 e-mails + 2 print files + the CSV = 9."""
     north = [eur_bill(), dataclasses.replace(eur_bill(), invoice_id="INV-202503-A0000002")]
     south = eur_bill()
     south.invoice_id, south.district = "INV-202503-A0000003", "South"
@@ -185,7 +186,8 @@ def test_the_print_file_has_every_page_of_its_district(tmp_path: Path) -> None:
     write_print_files(rendered, tmp_path)  # merged here: the same bytes
     assert (tmp_path / "print" / "North.pdf").read_bytes() == first
     manifest = (tmp_path / "manifest.json").read_text()
-    assert manifest.count('"sha256"') == 6  # 3 bills, 2 print files, the CSV
+    assert manifest.count('"sha256"') == 9
+    assert all(item.emailed for item in rendered) and len(list((tmp_path / "email").glob("*.eml"))) == 3
 
 
 def test_a_large_district_is_merged_in_parts_with_every_page_in_order(
