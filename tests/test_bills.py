@@ -10,6 +10,7 @@ from decimal import Decimal as D
 from io import BytesIO
 from pathlib import Path
 
+import pikepdf
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
@@ -160,8 +161,10 @@ def test_a_disconnection_notice_names_the_date_supply_may_be_cut() -> None:
 
 def test_the_print_file_has_every_page_of_its_district(tmp_path: Path) -> None:
     """Two bills in North (1 page each) and a 2-page bill in South: print/North.pdf has 2 pages, South 2;
-    the CSV's pages sum to the bills' pages; each bill's account has an e-mail, so the workers wrote 3 messages;
-    the manifest lists every file with its SHA-256: 3 bills + 3 e-mails + 2 print files + the CSV = 9."""
+    the CSV's pages sum to the bills' pages; North's two bills embed the same two font subsets (regular, bold),
+    which its print file holds once: 2 font programs, not 4; each bill's account has an e-mail, so the workers
+    wrote 3 messages; the manifest lists every file with its SHA-256: 3 bills + 3 e-mails + 2 print files
+    + the CSV = 9."""
     north = [eur_bill(), dataclasses.replace(eur_bill(), invoice_id="INV-202503-A0000002")]
     south = eur_bill()
     south.invoice_id, south.district = "INV-202503-A0000003", "South"
@@ -183,6 +186,9 @@ def test_the_print_file_has_every_page_of_its_district(tmp_path: Path) -> None:
         "print/South.pdf,1,INV-202503-A0000003.pdf,1,2",
     ]
     first = (tmp_path / "print" / "North.pdf").read_bytes()
+    with pikepdf.open(tmp_path / "print" / "North.pdf") as north_file:  # 2 bills x (regular, bold): stored once
+        programs = [o for o in north_file.objects if isinstance(o, pikepdf.Stream) and "/Length1" in o]
+    assert len(programs) == 2
     write_print_files(rendered, tmp_path)  # merged here: the same bytes
     assert (tmp_path / "print" / "North.pdf").read_bytes() == first
     manifest = (tmp_path / "manifest.json").read_text()

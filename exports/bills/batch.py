@@ -257,6 +257,7 @@ def concatenate(sources: list[Path], target: Path, district: str) -> None:
     with ExitStack() as opened, pikepdf.new() as pdf:
         for source in sources:
             pdf.pages.extend(opened.enter_context(pikepdf.open(source)).pages)
+        share_font_programs(pdf)
         pdf.docinfo["/Title"] = f"Print file {district}"
         pdf.docinfo["/Producer"] = "Meter-to-Cash (pikepdf)"
         pdf.save(
@@ -268,6 +269,31 @@ def concatenate(sources: list[Path], target: Path, district: str) -> None:
             normalize_content=False,
             fix_metadata_version=False,
         )
+
+
+def share_font_programs(pdf: pikepdf.Pdf) -> int:
+    """Point every font descriptor whose embedded TrueType program (`/FontFile2`, ISO 32000-1 §9.9) has the same
+    stored bytes as an earlier one at that earlier stream, so the print file holds each font subset once (Latin
+    bills embed the same subsets): the others are unreferenced and qpdf does not write them. Returns how many
+    descriptors now share a program. Pages, glyphs and widths are unchanged; the order is the pages', so the
+    same documents give the same file (D109). 125 bills: 5.6 → 1.0 MiB, 1.0-1.3 → 0.9 ms a bill (D127)."""
+    first: dict[bytes, pikepdf.Object] = {}
+    shared = 0
+    for page in pdf.pages:
+        fonts = page.obj.get("/Resources", {}).get("/Font", {})
+        for _, font in fonts.items():
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None or "/FontFile2" not in descriptor:
+                continue
+            program = descriptor.FontFile2
+            key = hashlib.sha256(program.read_raw_bytes()).digest()
+            if key in first:
+                if not first[key].is_indirect or first[key].objgen != program.objgen:
+                    descriptor.FontFile2 = first[key]
+                    shared += 1
+            else:
+                first[key] = program
+    return shared
 
 
 def safe_name(text: str) -> str:
