@@ -84,24 +84,25 @@ unmetered_windows as (
 norm_contract_days as (
     select
         windows.contract_id,
-        day::date as day,
-        exists (
+        calendar_days.day_on::date as day_on,
+        exists(
             select 1 from meters
             where
                 meters.service_point_id = windows.service_point_id
-                and meters.installed_on <= day::date
-                and (meters.removed_on is null or meters.removed_on >= day::date)
+                and meters.installed_on <= calendar_days.day_on::date
+                and (meters.removed_on is null or meters.removed_on >= calendar_days.day_on::date)
         ) as is_metered
     from windows
-    cross join lateral generate_series(windows.window_from, windows.window_to, interval '1 day') as day
+    cross join
+        lateral generate_series(windows.window_from, windows.window_to, interval '1 day') as calendar_days (day_on)
     where windows.has_norm_tariff
 ),
 
 norm_gaps as (
     select
         windows.*,
-        min(norm_contract_days.day) filter (where not norm_contract_days.is_metered) as unbilled_from,
-        max(norm_contract_days.day) filter (where not norm_contract_days.is_metered) as unbilled_to,
+        min(norm_contract_days.day_on) filter (where not norm_contract_days.is_metered) as unbilled_from,
+        max(norm_contract_days.day_on) filter (where not norm_contract_days.is_metered) as unbilled_to,
         count(*) filter (where not norm_contract_days.is_metered)::integer as unbilled_days
     from windows
     inner join norm_contract_days
@@ -133,7 +134,7 @@ explained as (
     left join tariffs
         on
             unbilled.tariff_code = tariffs.tariff_code
-            and tariffs.effective_from <= unbilled.unbilled_to
+            and unbilled.unbilled_to >= tariffs.effective_from
     left join service_points
         on unbilled.service_point_id = service_points.service_point_id
     order by unbilled.contract_id asc, tariffs.effective_from desc nulls last
