@@ -5,9 +5,8 @@
     - A contract in force whose service point has no meter on any of its days and whose tariff has no
       norm: nothing measures or estimates its usage.
     - A contract of a tariff with a norm whose service point has days without a meter that
-      int_norm_usage does not bill: the version in force sets no norm, the service point lacks the
-      residents or floor area the norm is per, or a meter covers only part of the period (the norm is
-      billed only for service points with no meter in the period; the meter bills its own days).
+      int_norm_usage does not bill: the version in force sets no norm, or the service point lacks the
+      residents or floor area the norm is per.
     Days are counted per day only for contracts of tariffs with a norm (few); other contracts are
     checked by one anti-join on the meters of the period.
 -#}
@@ -80,18 +79,24 @@ unmetered_windows as (
         )
 ),
 
--- Contracts of tariffs with a norm, day by day: the days no meter is installed on.
+-- Contracts of tariffs with a norm, day by day: whether a meter is installed or the norm billed the day.
 norm_contract_days as (
     select
         windows.contract_id,
         calendar_days.day_on::date as day_on,
-        exists(
+        exists (
             select 1 from meters
             where
                 meters.service_point_id = windows.service_point_id
                 and meters.installed_on <= calendar_days.day_on::date
                 and (meters.removed_on is null or meters.removed_on >= calendar_days.day_on::date)
-        ) as is_metered
+        )
+        or exists (
+            select 1 from norm_usage
+            where
+                norm_usage.contract_id = windows.contract_id
+                and calendar_days.day_on::date between norm_usage.part_from and norm_usage.part_to
+        ) as is_billed
     from windows
     cross join
         lateral generate_series(windows.window_from, windows.window_to, interval '1 day') as calendar_days (day_on)
@@ -101,17 +106,16 @@ norm_contract_days as (
 norm_gaps as (
     select
         windows.*,
-        min(norm_contract_days.day_on) filter (where not norm_contract_days.is_metered) as unbilled_from,
-        max(norm_contract_days.day_on) filter (where not norm_contract_days.is_metered) as unbilled_to,
-        count(*) filter (where not norm_contract_days.is_metered)::integer as unbilled_days
+        min(norm_contract_days.day_on) filter (where not norm_contract_days.is_billed) as unbilled_from,
+        max(norm_contract_days.day_on) filter (where not norm_contract_days.is_billed) as unbilled_to,
+        count(*) filter (where not norm_contract_days.is_billed)::integer as unbilled_days
     from windows
     inner join norm_contract_days
         on windows.contract_id = norm_contract_days.contract_id
-    where windows.contract_id not in (select norm_usage.contract_id from norm_usage)
     group by
         windows.contract_id, windows.account_id, windows.service_point_id, windows.tariff_code,
         windows.window_from, windows.window_to, windows.has_norm_tariff
-    having count(*) filter (where not norm_contract_days.is_metered) > 0
+    having count(*) filter (where not norm_contract_days.is_billed) > 0
 ),
 
 unbilled as (
@@ -168,10 +172,7 @@ final as (
                         || ' registered', tariff_code, norm_basis,
                         case norm_basis when 'resident' then 'residents' else 'floor area' end
                     )
-                else format(
-                    'the service point has a meter for only part of the period and tariff %s''s norm is billed'
-                    || ' only in periods without one (D122)', tariff_code
-                )
+                else format('no meter is installed and tariff %s''s norm did not bill these days', tariff_code)
             end
         ) as reason
     from explained
