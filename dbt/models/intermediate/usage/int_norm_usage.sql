@@ -5,8 +5,10 @@
     residents (norm_basis: resident) or floor_area_m2 (norm_basis: area) x part_days / days in the
     month. The part says how: meter_ids 'norm', norm_basis and norm_quantity (residents or m2), and the
     version (tariff_effective_from). A service point metered for part of the period gets a norm part
-    for its days without a meter, from the first to the last such day, part_days counting only them
-    (D122); the meter bills its own days. Only contracts of tariffs with a norm are read, day by day.
+    for its days before the first meter was installed and after the last was removed, from the first
+    to the last such day, part_days counting only them (D122); the meter bills its own days. Days
+    between two meters are not billed by norm (the metered part spans them; int_unbilled_unmetered_days
+    flags them). Only contracts of tariffs with a norm are read, day by day.
 -#}
 with
 
@@ -69,8 +71,21 @@ window_days as (
     where windows.part_from <= windows.part_to
 ),
 
--- The window's days without a meter (D122): the whole window, or the days before a meter was installed
--- or after it was removed; the meter bills its own days.
+-- The first and last metered day of each window: a metered part spans them (int_usage_parts), fixed
+-- and basic charges included, so days without a meter between two meters are not billed by norm.
+metered_spans as (
+    select
+        contract_id,
+        tariff_effective_from,
+        min(day_on) as first_metered_on,
+        max(day_on) as last_metered_on
+    from window_days
+    where is_metered
+    group by contract_id, tariff_effective_from
+),
+
+-- The window's days without a meter (D122): the whole window, or the days before the first meter was
+-- installed and after the last was removed; the meter bills its own days.
 unmetered as (
     select
         windows.service_point_id,
@@ -90,7 +105,17 @@ unmetered as (
         on
             windows.contract_id = window_days.contract_id
             and windows.tariff_effective_from = window_days.tariff_effective_from
-    where not window_days.is_metered
+    left join metered_spans
+        on
+            window_days.contract_id = metered_spans.contract_id
+            and window_days.tariff_effective_from = metered_spans.tariff_effective_from
+    where
+        not window_days.is_metered
+        and (
+            metered_spans.first_metered_on is null
+            or window_days.day_on < metered_spans.first_metered_on
+            or window_days.day_on > metered_spans.last_metered_on
+        )
     group by
         windows.service_point_id, windows.contract_id, windows.account_id, windows.tariff_code,
         windows.tariff_effective_from, windows.service, windows.norm_basis, windows.norm_units,

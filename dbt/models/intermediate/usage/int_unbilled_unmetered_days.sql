@@ -5,8 +5,8 @@
     - A contract in force whose service point has no meter on any of its days and whose tariff has no
       norm: nothing measures or estimates its usage.
     - A contract of a tariff with a norm whose service point has days without a meter that
-      int_norm_usage does not bill: the version in force sets no norm, or the service point lacks the
-      residents or floor area the norm is per.
+      int_norm_usage does not bill: the version in force sets no norm, the service point lacks the
+      residents or floor area the norm is per, or the days lie between two meters (D122).
     Days are counted per day only for contracts of tariffs with a norm (few); other contracts are
     checked by one anti-join on the meters of the period.
 -#}
@@ -172,7 +172,10 @@ final as (
                         || ' registered', tariff_code, norm_basis,
                         case norm_basis when 'resident' then 'residents' else 'floor area' end
                     )
-                else format('no meter is installed and tariff %s''s norm did not bill these days', tariff_code)
+                else format(
+                    'no meter is installed on these days between two meters, and tariff %s''s norm bills only the'
+                    || ' days before the first meter and after the last (D122)', tariff_code
+                )
             end
         ) as reason
     from explained
