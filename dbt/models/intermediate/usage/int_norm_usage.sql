@@ -52,7 +52,9 @@ windows as (
         on contracts.tariff_code = norm_versions.tariff_code
 ),
 
--- Each day of a window, and whether a meter of the service point is installed on it.
+-- Each day of a window, and whether a meter measures it: from the day after it was installed (its
+-- install read closes that day: int_meter_periods starts a meter's interval the day after its baseline
+-- read) through the day it was removed.
 window_days as (
     select
         windows.contract_id,
@@ -62,7 +64,7 @@ window_days as (
             select 1 from meters
             where
                 meters.service_point_id = windows.service_point_id
-                and meters.installed_on <= calendar_days.day_on::date
+                and meters.installed_on < calendar_days.day_on::date
                 and (meters.removed_on is null or meters.removed_on >= calendar_days.day_on::date)
         ) as is_metered
     from windows

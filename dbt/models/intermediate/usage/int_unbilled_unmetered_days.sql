@@ -79,7 +79,8 @@ unmetered_windows as (
         )
 ),
 
--- Contracts of tariffs with a norm, day by day: whether a meter is installed or the norm billed the day.
+-- Contracts of tariffs with a norm, day by day: whether a meter measures the day (after its install
+-- day, through its removal day, as in int_norm_usage) or the norm billed it.
 norm_contract_days as (
     select
         windows.contract_id,
@@ -88,7 +89,7 @@ norm_contract_days as (
             select 1 from meters
             where
                 meters.service_point_id = windows.service_point_id
-                and meters.installed_on <= calendar_days.day_on::date
+                and meters.installed_on < calendar_days.day_on::date
                 and (meters.removed_on is null or meters.removed_on >= calendar_days.day_on::date)
         )
         or exists (
