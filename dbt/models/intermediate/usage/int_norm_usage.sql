@@ -1,11 +1,14 @@
 {#-
     Norm-based usage of unmetered service points (billing-rules.md section 9): a contract whose tariff
-    version sets a norm (norm_basis, norm_units) on a service point with no meter installed during the
-    period is billed, per part (contract, version, month), norm_units per month x the service point's
+    version sets a norm (norm_basis, norm_units) is billed, for the days its service point has no meter
+    installed, per part (contract, version, month), norm_units per month x the service point's
     residents (norm_basis: resident) or floor_area_m2 (norm_basis: area) x part_days / days in the
     month. The part says how: meter_ids 'norm', norm_basis and norm_quantity (residents or m2), and the
-    version (tariff_effective_from). A service point with a meter for part of the period is billed on
-    its meter (D95). Only contracts of tariffs with a norm are read.
+    version (tariff_effective_from). A service point metered for part of the period gets a norm part
+    for its days before the first meter was installed and after the last was removed, from the first
+    to the last such day, part_days counting only them (D122); the meter bills its own days. Days
+    between two meters are not billed by norm (the metered part spans them; int_unbilled_unmetered_days
+    flags them). Only contracts of tariffs with a norm are read, day by day.
 -#}
 with
 
@@ -49,24 +52,81 @@ windows as (
         on contracts.tariff_code = norm_versions.tariff_code
 ),
 
-unmetered as (
-    select windows.*
-    from windows
-    where
-        windows.part_from <= windows.part_to
-        and not exists (
+-- Each day of a window, and whether a meter measures it: from the day after it was installed (its
+-- install read closes that day: int_meter_periods starts a meter's interval the day after its baseline
+-- read) through the day it was removed.
+window_days as (
+    select
+        windows.contract_id,
+        windows.tariff_effective_from,
+        calendar_days.day_on::date as day_on,
+        exists(
             select 1 from meters
             where
                 meters.service_point_id = windows.service_point_id
-                and meters.installed_on <= {{ period_end() }}
-                and (meters.removed_on is null or meters.removed_on >= {{ period_start() }})
+                and meters.installed_on < calendar_days.day_on::date
+                and (meters.removed_on is null or meters.removed_on >= calendar_days.day_on::date)
+        ) as is_metered
+    from windows
+    cross join
+        lateral generate_series(windows.part_from, windows.part_to, interval '1 day') as calendar_days (day_on)
+    where windows.part_from <= windows.part_to
+),
+
+-- The first and last metered day of each window: a metered part spans them (int_usage_parts), fixed
+-- and basic charges included, so days without a meter between two meters are not billed by norm.
+metered_spans as (
+    select
+        contract_id,
+        tariff_effective_from,
+        min(day_on) as first_metered_on,
+        max(day_on) as last_metered_on
+    from window_days
+    where is_metered
+    group by contract_id, tariff_effective_from
+),
+
+-- The window's days without a meter (D122): the whole window, or the days before the first meter was
+-- installed and after the last was removed; the meter bills its own days.
+unmetered as (
+    select
+        windows.service_point_id,
+        windows.contract_id,
+        windows.account_id,
+        windows.tariff_code,
+        windows.tariff_effective_from,
+        windows.service,
+        windows.norm_basis,
+        windows.norm_units,
+        windows.persons_included,
+        min(window_days.day_on) as part_from,
+        max(window_days.day_on) as part_to,
+        count(*)::integer as part_days
+    from windows
+    inner join window_days
+        on
+            windows.contract_id = window_days.contract_id
+            and windows.tariff_effective_from = window_days.tariff_effective_from
+    left join metered_spans
+        on
+            window_days.contract_id = metered_spans.contract_id
+            and window_days.tariff_effective_from = metered_spans.tariff_effective_from
+    where
+        not window_days.is_metered
+        and (
+            metered_spans.first_metered_on is null
+            or window_days.day_on < metered_spans.first_metered_on
+            or window_days.day_on > metered_spans.last_metered_on
         )
+    group by
+        windows.service_point_id, windows.contract_id, windows.account_id, windows.tariff_code,
+        windows.tariff_effective_from, windows.service, windows.norm_basis, windows.norm_units,
+        windows.persons_included
 ),
 
 normed as (
     select
         unmetered.*,
-        (unmetered.part_to - unmetered.part_from) + 1 as part_days,
         case unmetered.norm_basis
             when 'resident' then service_points.residents
             when 'area' then service_points.floor_area_m2

@@ -1,4 +1,7 @@
-{#- Every VEE flag of the period as a row a reviewer can act on (billing-rules.md section 3). -#}
+{#-
+    Every VEE flag of the period as a row a reviewer can act on (billing-rules.md section 3), and a
+    MISSING row for each contract's days no meter and no norm bill (section 9, D121).
+-#}
 with
 
 reads as (
@@ -29,6 +32,11 @@ parts as (
 common_areas as (
     select * from {{ ref('int_common_area_shares') }}
     where period = {{ period() }} and is_negative_common
+),
+
+unbilled_days as (
+    select * from {{ ref('int_unbilled_unmetered_days') }}
+    where period = {{ period() }}
 ),
 
 meters as (
@@ -158,7 +166,7 @@ negative_common_areas as (
     order by common_areas.master_service_point_id asc, meters.installed_on desc
 ),
 
-all_flags as (
+meter_flags as (
     select * from read_flags
     union all
     select * from suspect_reads
@@ -172,19 +180,44 @@ all_flags as (
     select * from orphan_usage
 ),
 
+-- Contract days no meter and no norm bill (int_unbilled_unmetered_days): MISSING on the service point,
+-- no meter and no read; the contract keeps its anomaly_id apart (meter flags have none: their ids are
+-- unchanged).
+all_flags as (
+    select
+        meter_flags.*,
+        meter_service_points.service_point_id,
+        null::text as contract_id
+    from meter_flags
+    left join meter_service_points
+        on meter_flags.meter_id = meter_service_points.meter_id
+    union all
+    select
+        'MISSING' as flag,
+        null::text as meter_id,
+        null::timestamp as read_at,
+        null::timestamptz as read_instant,
+        null::numeric as reading,
+        null::numeric as units,
+        reason,
+        service_point_id,
+        contract_id
+    from unbilled_days
+),
+
 final as (
     select
         md5(
             concat_ws(
                 '|', {{ period() }}, all_flags.flag, all_flags.meter_id, all_flags.read_at, all_flags.reading,
-                all_flags.read_instant
+                all_flags.read_instant, all_flags.contract_id
             )
         )
             as anomaly_id,
         {{ period() }} as period,
         all_flags.flag,
         all_flags.meter_id,
-        meter_service_points.service_point_id,
+        all_flags.service_point_id,
         all_flags.read_at,
         all_flags.read_instant,
         all_flags.reading,
@@ -196,8 +229,6 @@ final as (
     from all_flags
     left join reading_decisions
         on all_flags.meter_id = reading_decisions.meter_id and all_flags.read_at = reading_decisions.read_at
-    left join meter_service_points
-        on all_flags.meter_id = meter_service_points.meter_id
     where {{ period_is_open() }}
 )
 
