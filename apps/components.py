@@ -80,8 +80,12 @@ def show_table(frame: pd.DataFrame, currency: str | None = None, key: str | None
     config: dict[str, object] = {}
     for column in shown.columns:
         values = shown[column]
-        if is_money(column, values):
-            shown[column] = values.map(lambda v: None if v is None or pd.isna(v) else Decimal(str(v)).quantize(CENT))
+        if is_money(column, values) and values.isna().any():
+            # Streamlit draws a missing number as "None": a column with gaps is shown as right-aligned text.
+            shown[column] = values.map(lambda v: "" if v is None or pd.isna(v) else money(v, currency)).astype(object)
+            config[column] = st.column_config.TextColumn(words(column), alignment="right")
+        elif is_money(column, values):
+            shown[column] = values.map(lambda v: Decimal(str(v)).quantize(CENT))
             config[column] = money_column(words(column), currency)
         elif is_text(values):
             shown[column] = values.map(lambda v: v if isinstance(v, str) else "").astype(object)  # empty, not "None"

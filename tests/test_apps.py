@@ -422,3 +422,12 @@ def test_bank_records_set_aside_at_load_are_listed_with_their_reason(app: AppTes
     assert "ABC" in shown.loc["DESK10", "reject_reason"] and shown.loc["DESK10", "currency_as_sent"] == "ABC"
     assert "already loaded" in shown.loc["DESK9", "reject_reason"] and shown.loc["DESK9", "amount_as_sent"] == "24.00"
     assert set(shown.loc[["DESK9", "DESK10"], "file_name"]) == {"desk_2024-04b.csv"}
+
+
+def test_a_money_column_with_gaps_shows_them_empty(app: AppTest, app_db: str) -> None:
+    """Held bills of the first year have no same-month-last-year charges (null in exc_bill_review): the column
+    shows those cells empty, never "None", and the others as money with the currency ("1,234.50 EUR")."""
+    visit(app, "review_bills")
+    shown = frame_with(app, "last_year_amount")["last_year_amount"]
+    assert "" in set(shown) and "None" not in set(shown)
+    assert all(re.fullmatch(r"-?\d{1,3}(,\d{3})*\.\d{2} EUR", cell) for cell in shown if cell)
