@@ -90,7 +90,10 @@ def show_table(frame: pd.DataFrame, currency: str | None = None, key: str | None
         elif is_text(values):
             shown[column] = values.map(lambda v: v if isinstance(v, str) else "").astype(object)  # empty, not "None"
             config[column] = st.column_config.Column(words(column))
-        elif values.map(lambda v: isinstance(v, Decimal)).any():  # a quantity: numeric, an empty cell empty
+        elif values.map(lambda v: isinstance(v, Decimal)).any() and values.isna().any():  # a quantity with gaps
+            shown[column] = values.map(lambda v: "" if v is None or pd.isna(v) else f"{Decimal(str(v)):f}")
+            config[column] = st.column_config.TextColumn(words(column), alignment="right")
+        elif values.map(lambda v: isinstance(v, Decimal)).any():  # a quantity
             config[column] = st.column_config.NumberColumn(words(column))
         else:
             config[column] = st.column_config.Column(words(column))
