@@ -95,6 +95,9 @@ def show_table(frame: pd.DataFrame, currency: str | None = None, key: str | None
             config[column] = st.column_config.TextColumn(words(column), alignment="right")
         elif values.map(lambda v: isinstance(v, Decimal)).any():  # a quantity
             config[column] = st.column_config.NumberColumn(words(column))
+        elif values.isna().any() and not values.map(lambda v: isinstance(v, bool)).any():  # e.g. dates with gaps
+            shown[column] = values.map(lambda v: "" if v is None or pd.isna(v) else str(v)).astype(object)
+            config[column] = st.column_config.TextColumn(words(column))
         else:
             config[column] = st.column_config.Column(words(column))
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key)

@@ -427,7 +427,8 @@ def test_bank_records_set_aside_at_load_are_listed_with_their_reason(app: AppTes
 def test_a_money_column_with_gaps_shows_them_empty(app: AppTest, app_db: str) -> None:
     """Held bills of the first year have no same-month-last-year charges (null in exc_bill_review): the column
     shows those cells empty, never "None" (Streamlit's drawing of a missing number), and the others as money
-    with the currency ("1,234.50 EUR"). The same for a quantity: a DUPLICATE read's units are empty."""
+    with the currency ("1,234.50 EUR"). The same for a quantity (a DUPLICATE read's units) and a date (a
+    write-off candidate who never paid has no last payment)."""
     visit(app, "review_bills")
     shown = frame_with(app, "last_year_amount")["last_year_amount"]
     assert "" in set(shown) and "None" not in set(shown)
@@ -435,3 +436,6 @@ def test_a_money_column_with_gaps_shows_them_empty(app: AppTest, app_db: str) ->
     visit(app, "review_readings")
     units = frame_with(app, "units")["units"]
     assert not any(cell is None or (isinstance(cell, float) and cell != cell) for cell in units)  # no gap drawn
+    visit(app, "review_write_offs")
+    last = frame_with(app, "last_payment_on")["last_payment_on"]
+    assert not any(cell is None or (isinstance(cell, float) and cell != cell) for cell in last)
