@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from decimal import Decimal
 from decimal import Decimal as D
 from io import BytesIO
 from pathlib import Path
@@ -54,6 +55,20 @@ def test_eur_bill_shows_every_line_the_totals_the_due_date_and_the_reference() -
     assert "Late payment charge on 2025-01" in text
     assert pages == 1 and no_qr is None
     png(pdf, OUTPUT / "bill_en_eur_water_electricity.png")
+
+
+def test_an_account_in_credit_is_told_its_credit_and_asked_for_nothing() -> None:
+    """The sample invoice (total 133.75) of an account that held 748.05 of credit and paid 448.15 this month
+    (D107 amended): previous balance -748.05, payments 448.15, amount due -748.05 - 448.15 + 133.75 =
+    -1,062.45: the summary says "Credit on your account, nothing to pay €1,062.45", the payment slip
+    "Amount due €0.00", and there is no QR code (nothing to transfer)."""
+    bill = dataclasses.replace(eur_bill(), previous_balance=Decimal("-748.05"), payments_received=Decimal("448.15"))
+    pdf, _, no_qr = render_bill(bill, UTILITY)
+    text = text_of(pdf)
+    assert "-€748.05" in text and "-€448.15" in text
+    assert "Credit on your account, nothing to pay €1,062.45" in text
+    assert "Amount due €0.00" in text and "Amount due by" not in text
+    assert no_qr is not None
 
 
 def test_the_qr_code_decodes_to_the_epc_fields() -> None:

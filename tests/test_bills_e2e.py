@@ -66,21 +66,34 @@ def test_every_issued_invoice_has_a_bill_with_its_figures_to_the_cent(app_data: 
 
 def test_amount_due_is_the_account_receivable_after_the_period(app_data: AppData, batch: BatchResult) -> None:
     """amount due = previous balance - payments + this bill = the sum of the account's AR movements through the
-    period (fct_ar_movements), for every bill."""
+    period (fct_ar_movements) less the credit it holds at the period end (rpt_ar_subledger, D107), for every
+    bill; some accounts of the sample hold credit, so the second term is exercised."""
     with psycopg.connect(app_data.url) as conn:
         balances = dict(
             conn.execute(
-                """select i.invoice_id, sum(m.ar_amount) from marts.fct_invoices as i
-                   join marts.fct_ar_movements as m on m.account_id = i.account_id and m.period <= i.period
-                   where i.period = %s and i.status = 'issued' group by i.invoice_id""",
+                """select i.invoice_id,
+                          (select sum(m.ar_amount) from marts.fct_ar_movements as m
+                           where m.account_id = i.account_id and m.period <= i.period)
+                          - coalesce((select sum(s.credit_balance_amount) from marts.rpt_ar_subledger as s
+                                      where s.account_id = i.account_id and s.period = i.period), 0)
+                   from marts.fct_invoices as i where i.period = %s and i.status = 'issued'""",
                 (PERIOD,),
             ).fetchall()
         )
+        in_credit = conn.execute(
+            """select count(*) from marts.rpt_ar_subledger as s join marts.fct_invoices as i
+               on i.account_id = s.account_id and i.period = s.period
+               where s.period = %s and i.status = 'issued' and s.credit_balance_amount > 0""",
+            (PERIOD,),
+        ).fetchone()[0]
+    assert in_credit > 0
     t = texts("en")
     checked = 0
     for invoice_id, balance in balances.items():
         text = text_of(batch.folder / f"{invoice_id}.pdf")
-        assert f"{t.gettext('Amount due')} {t.money(balance, 'EUR')}" in text, (invoice_id, balance)
+        assert f"{t.gettext('Amount due')} {t.money(max(balance, 0), 'EUR')}" in text, (invoice_id, balance)
+        if balance < 0:  # the summary says what the credit is
+            assert f"{t.gettext('Credit on your account, nothing to pay')} {t.money(-balance, 'EUR')}" in text
         checked += 1
     assert checked == batch.bills
 

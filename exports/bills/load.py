@@ -194,9 +194,27 @@ def add_history(conn: psycopg.Connection, period: str, bills: dict[str, Bill]) -
 
 
 def add_balances(conn: psycopg.Connection, period: str, bills: dict[str, Bill]) -> None:
-    """Previous balance: the account's receivable after the earlier periods' movements; payments received:
-    the period's payments (paid, net of reversals). Other movements of the period (write-offs, reopened
-    items) count into the previous balance, so amount due = previous balance - payments + this bill."""
+    """The account's position as the customer sees it (D107): what it owed net of the credit it held.
+
+    Receivables come from `fct_ar_movements`, the credit held (overpayments, customer credits 2300) from
+    `rpt_ar_subledger.credit_balance_amount` at the previous and this period's end. Previous balance: the
+    receivable after the earlier periods' movements, plus this period's movements other than payments and
+    this bill (write-offs, reopened items), less the credit held at the previous period's end. Payments
+    received: this period's `paid` movements (net of reversals) plus the growth of the credit held, i.e. the
+    money received, whether it paid an invoice or waits as credit. So amount due = previous balance -
+    payments + this bill = the receivable after this period less the credit then held.
+    """
+    accounts = [bill.account_id for bill in bills.values()]
+    previous_period = f"{month_add(dt.date.fromisoformat(period + '-01'), -1):%Y-%m}"
+    credit = {
+        (account, at): amount
+        for account, at, amount in conn.execute(
+            """select account_id, period, sum(credit_balance_amount) from marts.rpt_ar_subledger
+               where period in (%(period)s, %(previous)s) and account_id = any(%(accounts)s)
+               group by account_id, period""",
+            {"period": period, "previous": previous_period, "accounts": accounts},
+        )
+    }
     rows = conn.execute(
         """select account_id,
                   coalesce(sum(ar_amount) filter (where period < %(period)s
@@ -204,13 +222,15 @@ def add_balances(conn: psycopg.Connection, period: str, bills: dict[str, Bill]) 
                   coalesce(-sum(ar_amount) filter (where period = %(period)s and movement_type = 'paid'), 0)
            from marts.fct_ar_movements where period <= %(period)s and account_id = any(%(accounts)s)
            group by account_id""",
-        {"period": period, "accounts": [bill.account_id for bill in bills.values()]},
+        {"period": period, "accounts": accounts},
     )
     by_account = {bill.account_id: bill for bill in bills.values()}
     for account, previous, paid in rows:
         bill = by_account[account]
-        bill.previous_balance = previous
-        bill.payments_received = paid
+        held_before = credit.get((account, previous_period), Decimal(0))
+        held_now = credit.get((account, period), Decimal(0))
+        bill.previous_balance = previous - held_before
+        bill.payments_received = paid + held_now - held_before
 
 
 def add_messages(conn: psycopg.Connection, period: str, bills: dict[str, Bill]) -> None:

@@ -88,8 +88,8 @@ class Bill:
 
     `sections` hold the service lines; `other_lines` the invoice-wide ones (levy, VAT, late charges).
     `previous_balance` is what the account owed before this invoice (its receivable balance at the end of
-    the previous period), `payments_received` what it paid since (a positive number), so
-    amount_due = previous_balance - payments_received + total.
+    the previous period less the credit it held; negative when in credit), `payments_received` the money
+    received since (a positive number), so amount_due = previous_balance - payments_received + total.
     """
 
     invoice_id: str

@@ -305,8 +305,12 @@ def summary_block(page: Page, t: Texts, bill: Bill) -> None:
         page.text(MARGIN + 10, label, 9)
         page.text(WIDTH - MARGIN - 10, t.money(value, bill.currency), 9, align="r")
         page.y -= 14
-    page.text(MARGIN + 10, t.gettext("Amount due by {date}").format(date=t.date(bill.due_date)), 11, bold=True)
-    page.text(WIDTH - MARGIN - 10, t.money(bill.amount_due, bill.currency), 12, bold=True, align="r")
+    if bill.amount_due < 0:  # the credit the account holds pays this bill and more: nothing to pay
+        label, shown = t.gettext("Credit on your account, nothing to pay"), -bill.amount_due
+    else:
+        label, shown = t.gettext("Amount due by {date}").format(date=t.date(bill.due_date)), bill.amount_due
+    page.text(MARGIN + 10, label, 11, bold=True)
+    page.text(WIDTH - MARGIN - 10, t.money(shown, bill.currency), 12, bold=True, align="r")
     page.y -= 30
 
 
@@ -483,7 +487,7 @@ def payment_slip(page: Page, t: Texts, bill: Bill, utility: Utility) -> str | No
     page.text(MARGIN, t.gettext("Payment"), 11, bold=True, color=ACCENT)
     page.y -= 6
     rows = [
-        (t.gettext("Amount due"), t.money(bill.amount_due, bill.currency)),
+        (t.gettext("Amount due"), t.money(max(bill.amount_due, Decimal(0)), bill.currency)),
         (t.gettext("Due date"), t.date(bill.due_date)),
         (t.gettext("Reference"), bill.payment_reference),
         (t.gettext("Pay to"), utility.name),
