@@ -25,7 +25,13 @@ FIGURES = (
     ("Unapplied cash", "money"),
     ("Active accounts", "count"),
 )
-LOWER_IS_BETTER = {"Days sales outstanding", "AR subledger closing", "AR over 90 days", "Unapplied cash"}
+LOWER_IS_BETTER = {
+    "Days sales outstanding",
+    "AR subledger closing",
+    "AR over 90 days",
+    "Unapplied cash",
+    "Held for review (not issued)",
+}
 
 KEY_FIGURES_SQL = """
 select c.period, c.currency,
