@@ -26,6 +26,13 @@ contracts as (
     where {{ contract_active_in_period('start_date', 'end_date') }}
 ),
 
+-- Bulk (master) meters of apartment buildings are billed through common-area sharing, not contracts.
+master_points as (
+    select distinct master_service_point_id as service_point_id
+    from {{ ref('int_service_points_deduplicated') }}
+    where master_service_point_id is not null
+),
+
 service_points as (
     select * from {{ ref('int_service_points_deduplicated') }}
 ),
@@ -40,13 +47,6 @@ norm_usage as (
     where period = {{ period() }}
 ),
 
--- Bulk (master) meters of apartment buildings are billed through common-area sharing, not contracts.
-master_points as (
-    select distinct master_service_point_id as service_point_id
-    from service_points
-    where master_service_point_id is not null
-),
-
 windows as (
     select
         contracts.contract_id,
@@ -57,7 +57,9 @@ windows as (
         least({{ period_end() }}, coalesce(contracts.end_date, {{ period_end() }})) as window_to,
         contracts.tariff_code in (select norm_tariff_codes.tariff_code from norm_tariff_codes) as has_norm_tariff
     from contracts
-    where contracts.service_point_id not in (select master_points.service_point_id from master_points)
+    left join master_points
+        on contracts.service_point_id = master_points.service_point_id
+    where master_points.service_point_id is null
 ),
 
 -- Contracts of tariffs without a norm: unbilled only when no meter is installed on any of their days.
@@ -68,55 +70,86 @@ unmetered_windows as (
         windows.window_to as unbilled_to,
         (windows.window_to - windows.window_from) + 1 as unbilled_days
     from windows
-    where
-        not windows.has_norm_tariff
-        and not exists (
-            select 1 from meters
-            where
-                meters.service_point_id = windows.service_point_id
-                and meters.installed_on <= windows.window_to
-                and (meters.removed_on is null or meters.removed_on >= windows.window_from)
-        )
+    left join meters
+        on
+            windows.service_point_id = meters.service_point_id
+            and windows.window_to >= meters.installed_on
+            and (meters.removed_on is null or windows.window_from <= meters.removed_on)
+    where not windows.has_norm_tariff and meters.meter_id is null
 ),
 
--- Contracts of tariffs with a norm, day by day: whether a meter measures the day (after its install
--- day, through its removal day, as in int_norm_usage) or the norm billed it.
+-- Contracts of tariffs with a norm (few), day by day, by joins (a correlated lookup per day scans every
+-- meter at 100,000 accounts): whether a meter measures the day (after its install day, through its
+-- removal day, as in int_norm_usage) or the norm billed it.
 norm_contract_days as (
     select
         windows.contract_id,
-        calendar_days.day_on::date as day_on,
-        exists (
-            select 1 from meters
-            where
-                meters.service_point_id = windows.service_point_id
-                and meters.installed_on < calendar_days.day_on::date
-                and (meters.removed_on is null or meters.removed_on >= calendar_days.day_on::date)
-        )
-        or exists (
-            select 1 from norm_usage
-            where
-                norm_usage.contract_id = windows.contract_id
-                and calendar_days.day_on::date between norm_usage.part_from and norm_usage.part_to
-        ) as is_billed
+        windows.service_point_id,
+        calendar_days.day_on::date as day_on
     from windows
     cross join
         lateral generate_series(windows.window_from, windows.window_to, interval '1 day') as calendar_days (day_on)
     where windows.has_norm_tariff
 ),
 
+metered_days as (
+    select distinct
+        norm_contract_days.contract_id,
+        norm_contract_days.day_on
+    from norm_contract_days
+    inner join meters
+        on
+            norm_contract_days.service_point_id = meters.service_point_id
+            and norm_contract_days.day_on > meters.installed_on
+            and (meters.removed_on is null or norm_contract_days.day_on <= meters.removed_on)
+),
+
+norm_billed_days as (
+    select distinct
+        norm_contract_days.contract_id,
+        norm_contract_days.day_on
+    from norm_contract_days
+    inner join norm_usage
+        on
+            norm_contract_days.contract_id = norm_usage.contract_id
+            and norm_contract_days.day_on between norm_usage.part_from and norm_usage.part_to
+),
+
+unbilled_norm_days as (
+    select
+        norm_contract_days.contract_id,
+        norm_contract_days.day_on
+    from norm_contract_days
+    left join metered_days
+        on
+            norm_contract_days.contract_id = metered_days.contract_id
+            and norm_contract_days.day_on = metered_days.day_on
+    left join norm_billed_days
+        on
+            norm_contract_days.contract_id = norm_billed_days.contract_id
+            and norm_contract_days.day_on = norm_billed_days.day_on
+    where metered_days.contract_id is null and norm_billed_days.contract_id is null
+),
+
+norm_gap_spans as (
+    select
+        contract_id,
+        min(day_on) as unbilled_from,
+        max(day_on) as unbilled_to,
+        count(*)::integer as unbilled_days
+    from unbilled_norm_days
+    group by contract_id
+),
+
 norm_gaps as (
     select
         windows.*,
-        min(norm_contract_days.day_on) filter (where not norm_contract_days.is_billed) as unbilled_from,
-        max(norm_contract_days.day_on) filter (where not norm_contract_days.is_billed) as unbilled_to,
-        count(*) filter (where not norm_contract_days.is_billed)::integer as unbilled_days
+        norm_gap_spans.unbilled_from,
+        norm_gap_spans.unbilled_to,
+        norm_gap_spans.unbilled_days
     from windows
-    inner join norm_contract_days
-        on windows.contract_id = norm_contract_days.contract_id
-    group by
-        windows.contract_id, windows.account_id, windows.service_point_id, windows.tariff_code,
-        windows.window_from, windows.window_to, windows.has_norm_tariff
-    having count(*) filter (where not norm_contract_days.is_billed) > 0
+    inner join norm_gap_spans
+        on windows.contract_id = norm_gap_spans.contract_id
 ),
 
 unbilled as (
