@@ -200,20 +200,30 @@ resolved as (
 ),
 
 -- Of the readings of one printed RF reference, the longest valid one; none valid: its readings are kept
--- as rf_invalid.
+-- as rf_invalid. (By a grouped join: a per-row lookup in the readings was quadratic at 100,000 accounts.)
+longest_valid_rf as (
+    select
+        payment_id,
+        source,
+        token_position,
+        max(length(token)) as token_length
+    from resolved
+    where name_kind = 'rf_reference'
+    group by payment_id, source, token_position
+),
+
 kept as (
-    select * from resolved
+    select resolved.*
+    from resolved
+    left join longest_valid_rf
+        on
+            resolved.payment_id = longest_valid_rf.payment_id
+            and resolved.source = longest_valid_rf.source
+            and resolved.token_position = longest_valid_rf.token_position
     where
-        name_kind not in ('rf_invalid', 'rf_reference')
-        or not exists (
-            select 1 from resolved as valid_rf
-            where
-                valid_rf.name_kind = 'rf_reference'
-                and valid_rf.payment_id = resolved.payment_id
-                and valid_rf.source = resolved.source
-                and valid_rf.token_position = resolved.token_position
-                and (resolved.name_kind = 'rf_invalid' or length(valid_rf.token) > length(resolved.token))
-        )
+        resolved.name_kind not in ('rf_invalid', 'rf_reference')
+        or longest_valid_rf.payment_id is null
+        or (resolved.name_kind = 'rf_reference' and length(resolved.token) >= longest_valid_rf.token_length)
 ),
 
 final as (
