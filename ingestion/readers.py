@@ -280,23 +280,43 @@ def identifier(value: str) -> str:
     return "" if value.strip().upper() in PLACEHOLDERS else value.strip()
 
 
-def _flatten(element, strip: int, prefix: str, out: dict[str, list], skip: str = "") -> dict[str, list]:
-    """Index an element's descendants by local-name path ('NtryDtls/TxDtls/Refs/EndToEndId');
-    the subtree at path `skip` (e.g. 'NtryDtls') is left out."""
-    for child in element:
-        if isinstance(child.tag, str):  # skips comments and processing instructions
-            key = prefix + child.tag[strip:]
-            if key == skip:
+NO_TRANSACTION = "#0/"  # the prefix of an entry without <TxDtls>: no path starts with it
+
+
+def _index(entry, strip: int) -> tuple[dict[str, list], list[str]]:
+    """The entry's descendants by local-name path ('BkTxCd/Domn/Fmly/Cd'), and the path prefix of
+    each of its <TxDtls>: the n-th transaction's end-to-end id is at '#n/Refs/EndToEndId'.
+
+    One pass over the subtree, no recursion: camt ingest is bound by the time spent per element here.
+    """
+    prefixes = {entry: ""}
+    paths: dict[str, list] = {}
+    transactions: list[str] = []
+    for element in entry.iterdescendants():
+        tag = element.tag
+        if isinstance(tag, str):  # skips comments and processing instructions
+            prefix = prefixes[element.getparent()]
+            name = tag[strip:]
+            if name == "TxDtls" and prefix == "NtryDtls/":
+                transactions.append(f"#{len(transactions) + 1}/")
+                prefixes[element] = transactions[-1]
                 continue
-            out.setdefault(key, []).append(child)
-            _flatten(child, strip, key + "/", out)
-    return out
+            key = prefix + name
+            prefixes[element] = key + "/"
+            found = paths.get(key)
+            if found is None:
+                paths[key] = [element]
+            else:
+                found.append(element)
+    return paths, transactions or [NO_TRANSACTION]
 
 
-def _texter(paths: dict[str, list]):
+def _texter(paths: dict[str, list], prefix: str = ""):
+    """text(*candidates): the first non-blank text among the paths under prefix, stripped; else ''."""
+
     def text(*candidates: str) -> str:
         for path in candidates:
-            found = paths.get(path)
+            found = paths.get(prefix + path)
             if found and (found[0].text or "").strip():
                 return found[0].text.strip()
         return ""
@@ -304,20 +324,10 @@ def _texter(paths: dict[str, list]):
     return text
 
 
-def _transactions(entry, strip: int) -> list[dict[str, list]]:
-    """The entry's <TxDtls>, each indexed by local-name path; [{}] when it has none."""
-    found = []
-    for details in entry:
-        if isinstance(details.tag, str) and details.tag[strip:] == "NtryDtls":
-            for tx in details.iter():
-                if isinstance(tx.tag, str) and tx.tag[strip:] == "TxDtls":
-                    found.append(_flatten(tx, strip, "", {}))
-    return found or [{}]
-
-
-def _amount(paths: dict[str, list]):
+def _amount(paths: dict[str, list], prefix: str):
+    """The transaction's own <Amt> element (AmtDtls/TxAmt/Amt, else Amt), or None."""
     for path in ("AmtDtls/TxAmt/Amt", "Amt"):
-        found = paths.get(path)
+        found = paths.get(prefix + path)
         if found and (found[0].text or "").strip():
             return found[0]
     return None
@@ -338,10 +348,9 @@ def camt_entry_rows(entry, strip: int) -> list[list[str]]:
     so the same entry in a re-sent statement or in a camt.054 is the same payment (D73).
     `entry_kind` says credit, reversal or debit; a reversal's `reversal_of` is its end-to-end id.
     """
-    paths = _flatten(entry, strip, "", {}, skip="NtryDtls")
+    paths, transactions = _index(entry, strip)
     text = _texter(paths)
-    transactions = _transactions(entry, strip)
-    split = len(transactions) > 1 and all(_amount(tx) is not None for tx in transactions)
+    split = len(transactions) > 1 and all(_amount(paths, tx) is not None for tx in transactions)
     entry_ref = identifier(text("AcctSvcrRef")) or identifier(text("NtryRef"))
     entry_amount = paths.get("Amt", [None])[0]
     booked = text("ValDt/Dt", "BookgDt/Dt") or text("ValDt/DtTm", "BookgDt/DtTm")[:10]
@@ -350,13 +359,13 @@ def camt_entry_rows(entry, strip: int) -> list[list[str]]:
     entry_info = text("AddtlNtryInf")
     rows = []
     for position, tx in enumerate(transactions if split else transactions[:1], start=1):
-        tx_text = _texter(tx)
+        tx_text = _texter(paths, tx)
         members = transactions if not split else [tx]
-        structured = " ".join(filter(None, (_texter(t)("RmtInf/Strd/CdtrRefInf/Ref") for t in members)))
+        structured = " ".join(filter(None, (_texter(paths, t)("RmtInf/Strd/CdtrRefInf/Ref") for t in members)))
         unstructured = " ".join(
-            (u.text or "").strip() for t in members for u in t.get("RmtInf/Ustrd", []) if (u.text or "").strip()
+            (u.text or "").strip() for t in members for u in paths.get(t + "RmtInf/Ustrd", []) if (u.text or "").strip()
         )
-        amount = _amount(tx) if split else entry_amount
+        amount = _amount(paths, tx) if split else entry_amount
         credit = (tx_text("CdtDbtInd") if split else "") or text("CdtDbtInd")
         kind = "reversal" if reversal and credit != "CRDT" else ("credit" if credit == "CRDT" else "debit")
         end_to_end = identifier(tx_text("Refs/EndToEndId"))

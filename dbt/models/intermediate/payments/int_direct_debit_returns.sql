@@ -6,23 +6,20 @@
 -#}
 with
 
-payments as (
-    select * from {{ ref('int_payments_matched') }}
-    where period <= {{ period() }}
-),
-
 return_reasons as (
     select * from {{ ref('return_reasons') }}
 ),
 
 returns as (
-    select * from payments
+    select * from {{ ref('int_payments_matched') }}
     where period = {{ period() }} and entry_kind = 'reversal' and return_reason_code is not null
 ),
 
+-- Each import is read once, so the planner sees the tables themselves (a CTE read twice is
+-- materialised without statistics: it nested-looped every credit against every return).
 collections as (
-    select * from payments
-    where entry_kind = 'credit' and payment_id in (select returns.reversed_payment_id from returns)
+    select * from {{ ref('int_payments_matched') }}
+    where period <= {{ period() }} and entry_kind = 'credit'
 ),
 
 final as (

@@ -149,7 +149,9 @@ checked as (
     from tokens
 ),
 
-parsed as (
+-- Materialised: the regular expressions and the RF check below are computed once per token, not once
+-- per reference to them in the joins (at 100,000 accounts: 32 s -> 18 s for this model).
+parsed as materialized (
     select
         *,
         substring(body from '^INV([0-9]{6})[A-Z0-9]') as invoice_month_key,

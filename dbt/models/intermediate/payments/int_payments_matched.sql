@@ -156,16 +156,28 @@ currency_checks as (
         on matched.account_id = account_currencies.account_id
 ),
 
+-- By payment id (rank 1), else by end-to-end id (rank 2): two equi-joins, as a join on either of two
+-- columns compares every reversal with every earlier payment (21 s at 100,000 accounts).
 reversal_candidates as (
     select
         matched.payment_id,
         earlier.payment_id as reversed_payment_id,
         earlier.amount = matched.amount as same_amount,
-        case when matched.reversal_of = earlier.payment_id then 1 else 2 end as link_rank
+        1 as link_rank
     from matched
     inner join earlier_payments as earlier
-        on matched.reversal_of = earlier.payment_id or matched.reversal_of = earlier.end_to_end_id
+        on matched.reversal_of = earlier.payment_id
     where matched.entry_kind = 'reversal'
+    union all
+    select
+        matched.payment_id,
+        earlier.payment_id as reversed_payment_id,
+        earlier.amount = matched.amount as same_amount,
+        2 as link_rank
+    from matched
+    inner join earlier_payments as earlier
+        on matched.reversal_of = earlier.end_to_end_id
+    where matched.entry_kind = 'reversal' and matched.reversal_of <> earlier.payment_id
 ),
 
 best_links as (
