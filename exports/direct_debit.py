@@ -142,11 +142,20 @@ def plan_collections(
     return collections, skipped
 
 
-def pain008(config: dict[str, Any], rows: dict[str, dict[str, Any]], collections: list[Collection]) -> bytes:
+def message_id(period: str, now: dt.datetime) -> str:
+    """GrpHdr/MsgId of a period's collection file: 'M2C-<period>-<YYYYMMDDHHMMSS>' (24-hour clock;
+    sepaxml's own id reads the hour on a 12-hour clock, so 09:00 and 21:00 look alike)."""
+    return f"M2C-{period}-{now:%Y%m%d%H%M%S}"
+
+
+def pain008(
+    config: dict[str, Any], rows: dict[str, dict[str, Any]], collections: list[Collection], msg_id: str
+) -> bytes:
     """The pain.008.001.08 document, validated against its XSD by sepaxml (raises on an invalid file)."""
     from sepaxml import SepaDD
 
     document = SepaDD(dict(config), schema=SCHEMA, clean=True)
+    document.msg_id = msg_id
     for c in collections:
         row = rows[c.invoice_id]
         document.add_payment(
@@ -184,7 +193,8 @@ def collect_period(period: str, url: str | None = None, out_dir: Path | None = N
         collections, skipped = plan_collections(rows, before)
         result = CollectionResult(period, None, collections, skipped)
         if collections:
-            xml = pain008(config, {r["invoice_id"]: r for r in rows}, collections)
+            msg_id = message_id(period, dt.datetime.now())
+            xml = pain008(config, {r["invoice_id"]: r for r in rows}, collections, msg_id)
             folder.mkdir(parents=True, exist_ok=True)
             result.path = folder / f"pain.008-{period}.xml"
             partial = result.path.with_suffix(".xml.partial")

@@ -10,6 +10,7 @@ files, and `m2c run` through March again."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -132,13 +133,16 @@ def sepa(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 
 def test_pain008_validates_against_the_xsd(sepa: SepaRun) -> None:
-    """Both files are valid pain.008.001.08 (the XSD sepaxml ships, checked here independently)."""
+    """Both files are valid pain.008.001.08 (the XSD sepaxml ships, checked here independently), each
+    with a MsgId that names its period and the time on a 24-hour clock: M2C-2024-02-YYYYMMDDHHMMSS."""
     import sepaxml
     import xmlschema
 
     schema = xmlschema.XMLSchema(str(Path(sepaxml.__file__).parent / "schemas" / "pain.008.001.08.xsd"))
-    for path in sepa.files.values():
+    for period, path in sepa.files.items():
         schema.validate(str(path))
+        msg_id = re.search(r"<MsgId>([^<]+)</MsgId>", path.read_text()).group(1)
+        assert re.fullmatch(rf"M2C-{period}-\d{{8}}([01]\d|2[0-3])[0-5]\d[0-5]\d", msg_id), msg_id
 
 
 def test_first_then_recurring_collections_due_on_the_due_date(sepa: SepaRun) -> None:

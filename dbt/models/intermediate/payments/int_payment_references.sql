@@ -159,6 +159,18 @@ parsed as materialized (
     from checked
 ),
 
+-- An invoice number too long for an RF reference was issued with a hashed creditor reference (D80):
+-- a valid RF reference is also looked up among those.
+hashed_invoices as (
+    select
+        invoice_id,
+        period,
+        account_id,
+        {{ invoice_creditor_reference('invoice_id') }} as creditor_reference
+    from invoices
+    where length(regexp_replace(upper(invoice_id), '[^A-Z0-9]', '', 'g')) > 21
+),
+
 keyed_accounts as (
     select
         account_id,
@@ -185,10 +197,13 @@ resolved as (
         case
             when parsed.found_as = 'rf' and not parsed.is_valid_rf then null
             when parsed.invoice_month_key is null then keyed_accounts.billing_account_id
-            else invoices.account_id
+            else coalesce(invoices.account_id, hashed_invoices.account_id)
         end as account_id,
-        case when parsed.found_as <> 'rf' or parsed.is_valid_rf then invoices.invoice_id end as invoice_id,
-        invoices.period as invoice_period
+        case
+            when parsed.found_as <> 'rf' or parsed.is_valid_rf
+                then coalesce(invoices.invoice_id, hashed_invoices.invoice_id)
+        end as invoice_id,
+        coalesce(invoices.period, hashed_invoices.period) as invoice_period
     from parsed
     left join keyed_accounts
         on parsed.account_key = keyed_accounts.account_key
@@ -198,6 +213,13 @@ resolved as (
             and invoices.period
             = substr(parsed.invoice_month_key, 1, 4) || '-' || substr(parsed.invoice_month_key, 5, 2)
             and invoices.invoice_id = 'INV-' || parsed.invoice_month_key || '-' || keyed_accounts.billing_account_id
+    left join hashed_invoices
+        on
+            parsed.found_as = 'rf'
+            and parsed.is_valid_rf
+            and hashed_invoices.period
+            = substr(parsed.invoice_month_key, 1, 4) || '-' || substr(parsed.invoice_month_key, 5, 2)
+            and hashed_invoices.creditor_reference = parsed.body
     where parsed.found_as in ('whole', 'rf', 'invoice') or keyed_accounts.account_id is not null
 ),
 
