@@ -71,6 +71,32 @@ def money_column(label: str, currency: str) -> object:
     return st.column_config.NumberColumn(label, format=f"%.2f {currency}".strip())
 
 
+def column_kind(column: str, values: pd.Series) -> str:
+    """How a column is shown: money, text, quantity (other Decimals), flag (booleans) or other."""
+    if is_money(column, values):
+        return "money"
+    if is_text(values):
+        return "text"
+    if values.map(lambda v: isinstance(v, Decimal)).any():
+        return "quantity"
+    if values.map(lambda v: isinstance(v, bool)).any():
+        return "flag"
+    return "other"
+
+
+# A cell of a column with gaps, as text: (value, currency) -> str.
+CELL_TEXT = {
+    "money": lambda v, currency: money(v, currency),
+    "quantity": lambda v, _: f"{Decimal(str(v)):f}",
+    "other": lambda v, _: str(v),  # dates, timestamps
+}
+
+
+def cells_as_text(values: pd.Series, write, currency: str) -> pd.Series:
+    """Each cell written as text, a missing one as ''."""
+    return values.map(lambda v: "" if v is None or pd.isna(v) else write(v, currency)).astype(object)
+
+
 def show_table(frame: pd.DataFrame, currency: str | None = None, key: str | None = None) -> None:
     """A table with worded headers, money as `1234.50 EUR`, empty cells empty (never "None")."""
     if currency is None and "currency" in frame and frame["currency"].notna().any():
@@ -79,27 +105,22 @@ def show_table(frame: pd.DataFrame, currency: str | None = None, key: str | None
     shown = frame.drop(columns=["currency"]) if currency and "currency" in frame else frame.copy()
     config: dict[str, object] = {}
     for column in shown.columns:
-        values = shown[column]
-        if is_money(column, values) and values.isna().any():
-            # Streamlit draws a missing number as "None": a column with gaps is shown as right-aligned text.
-            shown[column] = values.map(lambda v: "" if v is None or pd.isna(v) else money(v, currency)).astype(object)
-            config[column] = st.column_config.TextColumn(words(column), alignment="right")
-        elif is_money(column, values):
-            shown[column] = values.map(lambda v: Decimal(str(v)).quantize(CENT))
-            config[column] = money_column(words(column), currency)
-        elif is_text(values):
+        values, label = shown[column], words(column)
+        kind = column_kind(column, values)
+        if kind == "text":
             shown[column] = values.map(lambda v: v if isinstance(v, str) else "").astype(object)  # empty, not "None"
-            config[column] = st.column_config.Column(words(column))
-        elif values.map(lambda v: isinstance(v, Decimal)).any() and values.isna().any():  # a quantity with gaps
-            shown[column] = values.map(lambda v: "" if v is None or pd.isna(v) else f"{Decimal(str(v)):f}")
-            config[column] = st.column_config.TextColumn(words(column), alignment="right")
-        elif values.map(lambda v: isinstance(v, Decimal)).any():  # a quantity
-            config[column] = st.column_config.NumberColumn(words(column))
-        elif values.isna().any() and not values.map(lambda v: isinstance(v, bool)).any():  # e.g. dates with gaps
-            shown[column] = values.map(lambda v: "" if v is None or pd.isna(v) else str(v)).astype(object)
-            config[column] = st.column_config.TextColumn(words(column))
+            config[column] = st.column_config.Column(label)
+        elif kind in CELL_TEXT and values.isna().any():
+            # Streamlit draws a missing number or date as "None": a column with gaps is shown as text.
+            shown[column] = cells_as_text(values, CELL_TEXT[kind], currency)
+            config[column] = st.column_config.TextColumn(label, alignment=None if kind == "other" else "right")
+        elif kind == "money":
+            shown[column] = values.map(lambda v: Decimal(str(v)).quantize(CENT))
+            config[column] = money_column(label, currency)
+        elif kind == "quantity":
+            config[column] = st.column_config.NumberColumn(label)
         else:
-            config[column] = st.column_config.Column(words(column))
+            config[column] = st.column_config.Column(label)
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, key=key)
 
 
