@@ -98,6 +98,8 @@ class Bench:
         self.stages: list[Stage] = []
         self.bills: dict = {}
         self.slowest: list[tuple[str, float]] = []
+        # Every dbt node of the timed period with its stage: two runs compare node by node (issue 17's limit).
+        self.nodes: list[dict] = []
         self.server_url = db.database_url()
         self.name = f"bench_{datetime.now(UTC):%Y%m%d%H%M%S}"
         self.url = self.create_database()
@@ -234,10 +236,7 @@ class Bench:
     def record_dbt(self, results: dict, wall: float) -> None:
         by_stage: dict[str, float] = {}
         rows: dict[str, int] = {}
-        self.slowest = sorted(
-            ((r["unique_id"].split(".")[-1], round(r["execution_time"], 2)) for r in results["results"]),
-            key=lambda model: -model[1],
-        )[:10]
+        self.nodes = []
         for result in results["results"]:
             name = result["unique_id"].split(".")[-1]
             if result["unique_id"].startswith("test."):
@@ -246,6 +245,8 @@ class Bench:
                 stage = STAGE_OF_DOMAIN[core_dbt.domain(result["tags"])]
                 rows[name] = (result.get("adapter_response") or {}).get("rows_affected")
             by_stage[stage] = by_stage.get(stage, 0.0) + result["execution_time"]
+            self.nodes.append({"name": name, "stage": stage, "seconds": round(result["execution_time"], 2)})
+        self.slowest = [(n["name"], n["seconds"]) for n in sorted(self.nodes, key=lambda n: -n["seconds"])[:10]]
         peak = self.memory.take_peak()
         for stage in (*dict.fromkeys(STAGE_OF_DOMAIN.values()), DATA_TESTS):
             self.stages.append(
@@ -280,6 +281,7 @@ class Bench:
             "stages": [{**asdict(s), "rows_per_second": s.rows_per_second} for s in self.stages],
             "total_seconds": total,
             "slowest_dbt_nodes": [{"name": name, "seconds": seconds} for name, seconds in self.slowest],
+            "dbt_nodes": self.nodes,
             "interval_reads_per_hour": round(interval_rate) if interval_rate else None,
             "baseline": {
                 "invoices_compared": base.invoices_compared,

@@ -30,3 +30,9 @@ def test_bench_smoke_matches_the_pandas_baseline(server_url: str, tmp_path: Path
     assert result["bills"]["bills"] > 1_000 and result["bills"]["bills_per_second"] > 0
     assert "customer bills:" in table(result)
     assert len(result["slowest_dbt_nodes"]) == 10 and result["slowest_dbt_nodes"][0]["seconds"] > 0
+    # Every node of the timed period, by stage: a stage's dbt time is the sum of its nodes' (issue 17 compares them).
+    nodes = result["dbt_nodes"]
+    assert {"int_charge_lines", "agg_sales_components_monthly", "int_payment_references"} <= {n["name"] for n in nodes}
+    charges = next(s for s in result["stages"] if s["name"] == "charges + invoices")
+    in_charges = sum(n["seconds"] for n in nodes if n["stage"] == "charges + invoices")
+    assert abs(in_charges - charges["seconds"]) <= 0.005 * len(nodes)  # each node rounded to 0.01 s
