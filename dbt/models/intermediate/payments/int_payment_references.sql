@@ -219,7 +219,7 @@ resolved as (
             and parsed.is_valid_rf
             and hashed_invoices.period
             = substr(parsed.invoice_month_key, 1, 4) || '-' || substr(parsed.invoice_month_key, 5, 2)
-            and hashed_invoices.creditor_reference = parsed.body
+            and parsed.body = hashed_invoices.creditor_reference
     where parsed.found_as in ('whole', 'rf', 'invoice') or keyed_accounts.account_id is not null
 ),
 
