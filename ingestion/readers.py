@@ -15,6 +15,7 @@ import itertools
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ingestion.dialects import (
@@ -333,6 +334,19 @@ def _amount(paths: dict[str, list], prefix: str):
     return None
 
 
+def _adds_up(amounts: list, entry_amount) -> bool:
+    """Whether a batch's transaction amounts are all there, in the entry's currency, and sum to the
+    entry's amount: only then is it split (D72); else the money booked is the entry's amount."""
+    if entry_amount is None or any(amount is None for amount in amounts):
+        return False
+    currency = entry_amount.get("Ccy", "")
+    try:
+        total = sum(Decimal(amount.text.strip()) for amount in amounts)
+        return all(a.get("Ccy", "") == currency for a in amounts) and total == Decimal(entry_amount.text.strip())
+    except (InvalidOperation, AttributeError):  # a malformed or empty amount
+        return False
+
+
 def content_id(parts: list[str]) -> str:
     """A stable id for a transaction the bank gave no reference: a hash of what it says (D73)."""
     digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=10).hexdigest()
@@ -350,9 +364,9 @@ def camt_entry_rows(entry, strip: int) -> list[list[str]]:
     """
     paths, transactions = _index(entry, strip)
     text = _texter(paths)
-    split = len(transactions) > 1 and all(_amount(paths, tx) is not None for tx in transactions)
-    entry_ref = identifier(text("AcctSvcrRef")) or identifier(text("NtryRef"))
     entry_amount = paths.get("Amt", [None])[0]
+    split = len(transactions) > 1 and _adds_up([_amount(paths, tx) for tx in transactions], entry_amount)
+    entry_ref = identifier(text("AcctSvcrRef")) or identifier(text("NtryRef"))
     booked = text("ValDt/Dt", "BookgDt/Dt") or text("ValDt/DtTm", "BookgDt/DtTm")[:10]
     channel = CAMT_CHANNELS.get(text("BkTxCd/Domn/Fmly/Cd"), "bank_transfer")
     reversal = text("RvslInd").lower() == "true"

@@ -87,6 +87,15 @@ def test_batch_without_transaction_amounts_stays_one_payment(tmp_path: Path) -> 
     assert [(r["payment_id"], r["amount"], r["remittance_text"]) for r in found] == [("B1", "150.00", "INV-1 A2")]
 
 
+def test_batch_whose_transactions_do_not_add_up_stays_one_payment(tmp_path: Path) -> None:
+    """Entry 30.00 whose two TxDtls say 20.00 each (20.00 + 20.00 = 40.00, not 30.00): splitting would book
+    40.00 against 30.00 received, so it stays one payment of the entry's 30.00 with both texts (D72)."""
+    found = rows(
+        tmp_path, document([entry("30.00", [tx("E1", "20.00", "Ann", "A3"), tx("E2", "20.00", "Bob", "A3")], ref="B2")])
+    )
+    assert [(r["payment_id"], r["amount"], r["remittance_text"]) for r in found] == [("B2", "30.00", "A3 A3")]
+
+
 def test_batch_return_reverses_each_payment_by_its_end_to_end_id(tmp_path: Path) -> None:
     """A returned batch (DBIT with RvslInd) of 30.00 + 20.00: two reversals, each naming its own
     end-to-end id and amount."""

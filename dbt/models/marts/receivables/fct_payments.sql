@@ -21,6 +21,12 @@ returns as (
     where period = {{ period() }}
 ),
 
+-- Credits a reversal of this period undid (a closed period's credit keeps its status: its row is frozen).
+reversed_here as (
+    select distinct reversed_payment_id as payment_id from payments
+    where entry_kind = 'reversal' and reversed_payment_id is not null
+),
+
 assignments as (
     select distinct payment_id from {{ ref('int_payment_assignments_latest') }}
 ),
@@ -74,6 +80,7 @@ final as (
         coalesce(allocated.credit_amount, 0) as credit_amount,
         case
             when payments.entry_kind = 'reversal' then 'reversal'
+            when reversed_here.payment_id is not null then 'reversed'
             when coalesce(allocated.unapplied_amount, 0) <> 0 then 'unapplied'
             when allocated.payment_id is null and payments.account_id is null then 'unapplied'
             when coalesce(allocated.credit_amount, 0) = 0 then 'applied'
@@ -91,6 +98,8 @@ final as (
         on payments.payment_id = returns.payment_id
     left join assignments
         on payments.payment_id = assignments.payment_id
+    left join reversed_here
+        on payments.payment_id = reversed_here.payment_id
     where {{ period_is_open() }}
 )
 
