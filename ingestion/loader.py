@@ -25,6 +25,7 @@ from ingestion.readers import TARIFF_CSV_WORDS, Table, UnreadableFile, read_file
 from ingestion.schema import (
     INSTANT,
     WALL,
+    checked_cast_expr,
     ensure_raw_schema,
     instant_reason,
     instant_select,
@@ -254,6 +255,40 @@ def _named(header: list[str], row: list[str]) -> dict[str, str]:
     return named | {f"_field_{i + 1}": v for i, v in enumerate(row[width:], width)}
 
 
+def same_record_reason(spec: TableSpec, timezone_name: str, folder: str, name: str) -> sql.Composable:
+    """The reason to reject a row that is a row of another file under another id (spec.same_record, D73),
+    naming that row's id and file; NULL otherwise."""
+    same = spec.same_record
+    assert same is not None
+    key = spec.unique_in_file[0]
+
+    def pair(column: str) -> tuple[sql.Identifier, sql.Composable]:
+        return sql.Identifier(column), checked_cast_expr(spec.column(column), timezone_name)
+
+    equal = [sql.SQL("p.{} = {}").format(*pair(c)) for c in same.equal]
+    compatible = [sql.SQL("(p.{0} is null or {1} is null or p.{0} = {1})").format(*pair(c)) for c in same.compatible]
+    otherwise = [sql.SQL("p.{} is not distinct from {}").format(*pair(c)) for c in same.otherwise]
+    column, references = pair(same.references)
+    shared = sql.SQL(
+        "(string_to_array(p.{0}, ' ') && string_to_array({1}, ' ') or ((p.{0} is null or {1} is null) and {2}))"
+    ).format(column, references, sql.SQL(" and ").join(otherwise))
+    return sql.SQL(
+        """(select format('the same transaction as %s "%s", already loaded from %s', {key_name}, p.{key}, f.file_name)
+           from raw.{table} p join raw.load_ledger f on f.file_id = p._file_id
+           where {conditions} and p.{key} is distinct from {value}
+             and not (f.folder = {folder} and f.file_name = {name})
+           limit 1)"""
+    ).format(
+        key_name=sql.Literal(key),
+        key=sql.Identifier(key),
+        table=sql.Identifier(spec.table),
+        conditions=sql.SQL(" and ").join([*equal, *compatible, shared]),
+        value=value_expr(spec.column(key)),
+        folder=sql.Literal(folder),
+        name=sql.Literal(name),
+    )
+
+
 def known_key_reason(spec: TableSpec) -> sql.Composable:
     """A CASE rejecting a row whose key (spec.known_in) is in no row of the table it refers to (D89).
 
@@ -319,6 +354,8 @@ def _validate_and_insert(
                 key_name=sql.Literal(key),
             )
         )
+        if spec.same_record:
+            reasons.append(same_record_reason(spec, timezone_name, folder, name))
     target_columns = [c.name for c in spec.all_columns]
     casts = [loaded_expr(c, timezone_name) for c in spec.all_columns]
     if spec.instant:  # its local time from the parsed wall time, else from the instant (no second parse)

@@ -255,6 +255,7 @@ CAMT_COLUMNS = [
     "additional_info",
     "debtor_iban",
     "return_reason_code",
+    "bank_references",
 ]
 
 # Bank transaction family codes (ISO 20022 BkTxCd/Domn/Fmly) -> the contract's channel.
@@ -357,16 +358,20 @@ def camt_entry_rows(entry, strip: int) -> list[list[str]]:
     """One camt.053/.054 <Ntry> as payments rows: one per <TxDtls> when it is a batch whose
     transactions each carry an amount (else the entry is one payment), in CAMT_COLUMNS order.
 
-    `payment_id` is the entry's bank reference (AcctSvcrRef, else NtryRef; '/<n>' for the n-th
-    transaction of a batch); an entry without one gets `content_id` of what the transaction says,
-    so the same entry in a re-sent statement or in a camt.054 is the same payment (D73).
+    `payment_id` is the entry's AcctSvcrRef ('/<n>' for the n-th transaction of a batch); an entry
+    without one gets `content_id` of what the transaction says, so the same entry in a re-sent
+    statement or in a camt.054 is the same payment (D73). `bank_references` lists, space-separated,
+    every reference the bank or payer gave the transaction (AcctSvcrRef and NtryRef with '/<n>',
+    EndToEndId, the transaction's AcctSvcrRef, InstrId and TxId): the loader takes a transaction of
+    another file with one of them, the same date and amount for the same payment (D73).
     `entry_kind` says credit, reversal or debit; a reversal's `reversal_of` is its end-to-end id.
     """
     paths, transactions = _index(entry, strip)
     text = _texter(paths)
     entry_amount = paths.get("Amt", [None])[0]
     split = len(transactions) > 1 and _adds_up([_amount(paths, tx) for tx in transactions], entry_amount)
-    entry_ref = identifier(text("AcctSvcrRef")) or identifier(text("NtryRef"))
+    # NtryRef is unique only within its statement (ISO 20022): a reference to match by, not an id.
+    entry_refs = [identifier(text("AcctSvcrRef")), identifier(text("NtryRef"))]
     booked = text("ValDt/Dt", "BookgDt/Dt") or text("ValDt/DtTm", "BookgDt/DtTm")[:10]
     channel = CAMT_CHANNELS.get(text("BkTxCd/Domn/Fmly/Cd"), "bank_transfer")
     reversal = text("RvslInd").lower() == "true"
@@ -387,10 +392,11 @@ def camt_entry_rows(entry, strip: int) -> list[list[str]]:
         debtor_iban = tx_text("RltdPties/DbtrAcct/Id/IBAN")
         amount_text = (amount.text or "").strip() if amount is not None else ""
         currency = amount.get("Ccy", "") if amount is not None else ""
-        if entry_ref:
-            payment_id = f"{entry_ref}/{position}" if split else entry_ref
+        refs = [identifier(tx_text(f"Refs/{r}")) for r in ("AcctSvcrRef", "InstrId", "TxId", "MndtId")]
+        bank_refs = [f"{ref}/{position}" if split else ref for ref in entry_refs if ref]
+        if entry_refs[0]:
+            payment_id = bank_refs[0]
         else:
-            refs = [identifier(tx_text(f"Refs/{r}")) for r in ("AcctSvcrRef", "InstrId", "TxId", "MndtId")]
             said = [booked, amount_text, currency, credit, str(reversal), end_to_end, *refs, debtor_iban]
             # A transaction with a reference of its own is that reference: a camt.054 may word its texts
             # differently from the camt.053 of the same transfer, or report a batch's transfers apart.
@@ -412,6 +418,7 @@ def camt_entry_rows(entry, strip: int) -> list[list[str]]:
                 info,
                 debtor_iban,
                 tx_text("RtrInf/Rsn/Cd", "RtrInf/Rsn/Prtry") if reversal else "",  # D84
+                " ".join(dict.fromkeys(r for r in (*bank_refs, end_to_end, *refs[:3]) if r)),
             ]
         )
     return rows

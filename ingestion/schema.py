@@ -174,7 +174,8 @@ INDEXES = (
     "create index if not exists interval_readings_file on raw.interval_readings (_file_id)",
     "create index if not exists interval_readings_instant on raw.interval_readings (meter_id, read_instant)",
     "create index if not exists payments_id on raw.payments (payment_id)",
-    "create index if not exists payments_paid_at on raw.payments (paid_at)",
+    "drop index if exists raw.payments_paid_at",  # superseded by payments_paid_at_amount
+    "create index if not exists payments_paid_at_amount on raw.payments (paid_at, amount)",
     "create index if not exists payments_end_to_end on raw.payments (end_to_end_id)",
 )
 
@@ -282,6 +283,14 @@ _TYPE_CHECKS = {
     ),
     "iban": ("raw.is_iban({0})", "is not a valid IBAN (checksum or format)"),
 }
+
+
+def checked_cast_expr(col: Column, timezone: str) -> sql.Composable:
+    """The typed value of a landed column, or NULL where it is malformed (a comparison cannot fail on it)."""
+    if col.type not in _TYPE_CHECKS:
+        return cast_expr(col, timezone)
+    test, _ = _TYPE_CHECKS[col.type]
+    return sql.SQL("case when {} then {} end").format(sql.SQL(test).format(value_expr(col)), cast_expr(col, timezone))
 
 
 def reason_expr(col: Column, timezone: str) -> sql.Composable:

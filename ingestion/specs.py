@@ -45,6 +45,19 @@ class InstantOf:
 
 
 @dataclass(frozen=True)
+class SameRecord:
+    """How a row is recognised as a row already loaded from another file under another id (D73):
+    `equal` columns hold the same values, `compatible` columns the same where both have one, and the
+    space-separated references in `references` share one; where either row has none, the `otherwise`
+    columns hold the same values instead."""
+
+    equal: tuple[str, ...]
+    compatible: tuple[str, ...]
+    references: str
+    otherwise: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class TableSpec:
     table: str  # raw.<table>
     columns: tuple[Column, ...]
@@ -54,6 +67,7 @@ class TableSpec:
     instant: InstantOf | None = None  # a timestamp whose instant is kept too (D59)
     # (raw table, key columns, reason): a row whose key is in no row of that table is rejected (D89)
     known_in: tuple[str, tuple[str, ...], str] | None = None
+    same_record: SameRecord | None = None  # with unique_across_files: the same record under another id
 
     @property
     def all_columns(self) -> tuple[Column, ...]:
@@ -230,6 +244,14 @@ PAYMENTS = TableSpec(
         ),
         Column("additional_info"),  # camt AddtlTxInf, then AddtlNtryInf: a reference's last place (D75)
         Column("debtor_iban"),  # camt RltdPties/DbtrAcct: matched to an account's IBAN as a last resort (D75)
+        Column("bank_references"),  # camt: every reference of the transaction, space-separated (D73)
+    ),
+    # A camt.054 may carry references its camt.053 lacks, or none, for the same transfer (D73).
+    same_record=SameRecord(
+        equal=("paid_at", "amount", "currency", "entry_kind"),
+        compatible=("debtor_iban", "end_to_end_id"),
+        references="bank_references",
+        otherwise=("reference", "remittance_text"),
     ),
 )
 

@@ -54,7 +54,8 @@ def rows(tmp_path: Path, xml: str, name: str = "s.xml") -> list[dict[str, str]]:
 
 def test_batch_credit_is_one_payment_per_transaction(tmp_path: Path) -> None:
     """Entry 150.00 = 100.00 + 50.00: two payments, ids '<AcctSvcrRef>/<position>', each with its own
-    amount, reference, end-to-end id, payer and IBAN."""
+    amount, reference, end-to-end id, payer and IBAN; its references for matching another file's copy
+    are the entry's with the position and its end-to-end id (D73)."""
     found = rows(
         tmp_path,
         document(
@@ -77,6 +78,7 @@ def test_batch_credit_is_one_payment_per_transaction(tmp_path: Path) -> None:
     ]
     assert {r["entry_kind"] for r in found} == {"credit"} and {r["paid_at"] for r in found} == {"2025-03-06"}
     assert {r["additional_info"] for r in found} == {"BATCH 2"}
+    assert [r["bank_references"] for r in found] == ["B1/1 E1", "B1/2 E2"]
 
 
 def test_batch_without_transaction_amounts_stays_one_payment(tmp_path: Path) -> None:

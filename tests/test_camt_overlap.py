@@ -1,0 +1,103 @@
+"""A transfer reported by a camt.053 and a camt.054 that give it different references is loaded once
+(D73): the loader takes a row of another file with the same date, amount, currency and kind, no
+conflicting debtor IBAN or end-to-end id, and a reference in common (or, where one side has none,
+the same texts) for the same transaction, and keeps the second copy as a rejected row with its
+reason. Hand-made statements loaded into a fresh database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+
+from ingestion.loader import ingest_landing
+from tests.test_camt import document
+
+
+def ntry(
+    day: str,
+    amount: str,
+    text: str,
+    *,
+    acct_svcr_ref: str = "",
+    ntry_ref: str = "",
+    e2e: str = "NOTPROVIDED",
+    iban: str = "DE02120300000000202051",
+) -> str:
+    """One credit entry of one transaction; only the references given are written."""
+    entry_refs = f"<NtryRef>{ntry_ref}</NtryRef>" if ntry_ref else ""
+    bank_ref = f"<AcctSvcrRef>{acct_svcr_ref}</AcctSvcrRef>" if acct_svcr_ref else ""
+    return (
+        f'<Ntry>{entry_refs}<Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>'
+        f"<BookgDt><Dt>{day}</Dt></BookgDt>{bank_ref}"
+        f"<NtryDtls><TxDtls><Refs><EndToEndId>{e2e}</EndToEndId></Refs>"
+        f"<RltdPties><DbtrAcct><Id><IBAN>{iban}</IBAN></Id></DbtrAcct></RltdPties>"
+        f"<RmtInf><Ustrd>{text}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"
+    )
+
+
+def test_a_transfer_in_a_053_and_a_054_under_other_references_is_loaded_once(
+    conn: psycopg.Connection, tmp_path: Path
+) -> None:
+    """Statement a_053.xml holds five transfers of 03-05, notification b_054.xml six:
+    - NtryRef 1 only in the 053, NtryRef 1 + AcctSvcrRef BK-9 in the 054 (20.00 on 03-05): shared '1';
+    - AcctSvcrRef BK-1 + end-to-end E1 in the 053, only E1 in the 054 (30.00): shared 'E1';
+    - AcctSvcrRef BK-2 in the 053, nothing in the 054, same text INV-C (40.00): no reference on one
+      side, the same texts;
+    - BK-3 and BK-4, 50.00 the same day, other texts: two transfers, both loaded;
+    - BK-5 and BK-6, 60.00, NtryRef 7 in both but other debtor IBANs: two transfers;
+    - the 054 adds a 70.00 transfer of its own.
+    The next day's statement c_053.xml numbers its entry NtryRef 1 again (25.00): NtryRef is unique
+    only within its statement, so it is no id and both NtryRef-1 transfers are loaded.
+    Loaded: 5 + 6 - 3 copies + 1 = 9 payments."""
+    landing = tmp_path / "landing"
+    (landing / "payments").mkdir(parents=True)
+    statement = [
+        ntry("2025-03-05", "20.00", "INV-A", ntry_ref="1"),
+        ntry("2025-03-05", "30.00", "INV-B", acct_svcr_ref="BK-1", e2e="E1"),
+        ntry("2025-03-05", "40.00", "INV-C", acct_svcr_ref="BK-2"),
+        ntry("2025-03-05", "50.00", "INV-D1", acct_svcr_ref="BK-3"),
+        ntry("2025-03-05", "60.00", "INV-E", acct_svcr_ref="BK-5", ntry_ref="7"),
+    ]
+    notification = [
+        ntry("2025-03-05", "20.00", "INV-A thanks", ntry_ref="1", acct_svcr_ref="BK-9"),
+        ntry("2025-03-05", "30.00", "INV-B march", e2e="E1"),
+        ntry("2025-03-05", "40.00", "INV-C"),
+        ntry("2025-03-05", "50.00", "INV-D2", acct_svcr_ref="BK-4"),
+        ntry("2025-03-05", "60.00", "INV-E", acct_svcr_ref="BK-6", ntry_ref="7", iban="NL91ABNA0417164300"),
+        ntry("2025-03-05", "70.00", "INV-G", acct_svcr_ref="BK-7"),
+    ]
+    (landing / "payments" / "a_053.xml").write_text(document(statement))
+    (landing / "payments" / "b_054.xml").write_text(document(notification, "camt.054.001.08", "N1"))
+    next_day = [ntry("2025-03-06", "25.00", "INV-F", ntry_ref="1")]
+    (landing / "payments" / "c_053.xml").write_text(document(next_day, statement="S2"))
+
+    results = ingest_landing(conn, landing, quarantine=tmp_path / "quarantine")
+
+    assert [r.status for r in results] == ["loaded", "loaded", "loaded"]
+    loaded = conn.execute(
+        """select f.file_name, p.amount::text from raw.payments p join raw.load_ledger f on f.file_id = p._file_id
+           order by 1, 2"""
+    ).fetchall()
+    assert [f"{name}:{amount}" for name, amount in loaded] == [
+        "a_053.xml:20.00",
+        "a_053.xml:30.00",
+        "a_053.xml:40.00",
+        "a_053.xml:50.00",
+        "a_053.xml:60.00",
+        "b_054.xml:50.00",
+        "b_054.xml:60.00",
+        "b_054.xml:70.00",
+        "c_053.xml:25.00",
+    ]
+    first = dict(conn.execute("select amount::text, payment_id from raw.payments where paid_at = '2025-03-05'"))
+    rejected = conn.execute(
+        """select r.row_no, r.reason from raw.rejects r join raw.load_ledger f using (file_id)
+           where f.file_name = 'b_054.xml' order by 1"""
+    ).fetchall()
+    assert rejected == [
+        (1, f'the same transaction as payment_id "{first["20.00"]}", already loaded from a_053.xml'),
+        (2, 'the same transaction as payment_id "BK-1", already loaded from a_053.xml'),
+        (3, 'the same transaction as payment_id "BK-2", already loaded from a_053.xml'),
+    ]
+    assert first["20.00"].startswith("CAMT-")  # NtryRef alone is no id
