@@ -131,7 +131,9 @@ def ingest_file(
         return FileResult(folder, name, "loaded", targets=counts)
     except UnreadableFile as exc:
         reason, dialect = str(exc), exc.dialect.describe() if exc.dialect else None
-    except psycopg.errors.DataError as exc:
+    except (psycopg.errors.DataError, psycopg.errors.ProgramLimitExceeded) as exc:
+        # A value the contract lets through but the database cannot store or index: the file waits in
+        # quarantine with the database's words, and the other files load.
         reason, dialect = f"the database refused the file's content: {exc.diag.message_primary}", None
     _quarantine(conn, folder, name, sha, size, started, reason, dialect, path, quarantine)
     return FileResult(folder, name, "quarantined", reason)
@@ -255,9 +257,30 @@ def _named(header: list[str], row: list[str]) -> dict[str, str]:
     return named | {f"_field_{i + 1}": v for i, v in enumerate(row[width:], width)}
 
 
+SAME_RANK = sql.Identifier("_same_rank")
+
+
+def same_rank_window(spec: TableSpec) -> sql.Composable:
+    """The row's rank, in file order, among the rows of its file with the same values in the columns
+    that make two rows without references the same (spec.same_record: equal, then otherwise)."""
+    if not spec.same_record:
+        return sql.SQL("")
+    columns = (*spec.same_record.equal, *spec.same_record.otherwise)
+    return sql.SQL(", row_number() over (partition by {} order by l.row_no) as {}").format(
+        sql.SQL(", ").join(value_expr(spec.column(c)) for c in columns), SAME_RANK
+    )
+
+
 def same_record_reason(spec: TableSpec, timezone_name: str, folder: str, name: str) -> sql.Composable:
     """The reason to reject a row that is a row of another file under another id (spec.same_record, D73),
-    naming that row's id and file; NULL otherwise."""
+    naming that row's id and file; NULL otherwise. Three ways to be the same, each probing an index:
+    - the same `equal` values, no conflicting `compatible` value, and a reference in common;
+    - the same `entry` (the whole entry the row is a part of, or the parts the row is the whole of) on the
+      same date, currency and kind;
+    - the same `equal` and `otherwise` values where exactly one of the two rows has references (two rows
+      without are told apart by their ids): the k-th such row of this file is a copy only when the other
+      files hold at least k, so one earlier row never stands for two payments.
+    """
     same = spec.same_record
     assert same is not None
     key = spec.unique_in_file[0]
@@ -265,27 +288,52 @@ def same_record_reason(spec: TableSpec, timezone_name: str, folder: str, name: s
     def pair(column: str) -> tuple[sql.Identifier, sql.Composable]:
         return sql.Identifier(column), checked_cast_expr(spec.column(column), timezone_name)
 
-    equal = [sql.SQL("p.{} = {}").format(*pair(c)) for c in same.equal]
+    def equal(columns: tuple[str, ...]) -> list[sql.Composable]:
+        return [sql.SQL("p.{} = {}").format(*pair(c)) for c in columns]
+
     compatible = [sql.SQL("(p.{0} is null or {1} is null or p.{0} = {1})").format(*pair(c)) for c in same.compatible]
     otherwise = [sql.SQL("p.{} is not distinct from {}").format(*pair(c)) for c in same.otherwise]
-    column, references = pair(same.references)
-    shared = sql.SQL(
-        "(string_to_array(p.{0}, ' ') && string_to_array({1}, ' ') or ((p.{0} is null or {1} is null) and {2}))"
-    ).format(column, references, sql.SQL(" and ").join(otherwise))
-    return sql.SQL(
+    references, entry = pair(same.references), pair(same.entry)
+    elsewhere = sql.SQL(
+        "p.{key} is distinct from {value} and not (f.folder = {folder} and f.file_name = {name})"
+    ).format(
+        key=sql.Identifier(key), value=value_expr(spec.column(key)), folder=sql.Literal(folder), name=sql.Literal(name)
+    )
+    paths = [
+        [
+            *equal(same.equal),
+            *compatible,
+            sql.SQL("string_to_array(p.{0}, ' ') && string_to_array({1}, ' ')").format(*references),
+        ],
+        [*equal(tuple(c for c in same.equal if c != "amount")), sql.SQL("p.{0} = {1}").format(*entry)],
+    ]
+    found = sql.SQL(
         """(select format('the same transaction as %s "%s", already loaded from %s', {key_name}, p.{key}, f.file_name)
            from raw.{table} p join raw.load_ledger f on f.file_id = p._file_id
-           where {conditions} and p.{key} is distinct from {value}
-             and not (f.folder = {folder} and f.file_name = {name})
-           limit 1)"""
-    ).format(
-        key_name=sql.Literal(key),
-        key=sql.Identifier(key),
-        table=sql.Identifier(spec.table),
-        conditions=sql.SQL(" and ").join([*equal, *compatible, shared]),
-        value=value_expr(spec.column(key)),
-        folder=sql.Literal(folder),
-        name=sql.Literal(name),
+           where {conditions} and {elsewhere} limit 1)"""
+    )
+    counted = sql.SQL(
+        """(select format('the same transaction as %s "%s", already loaded from %s', {key_name}, m.{key}, m.file_name)
+           from (
+             select p.{key}, f.file_name, count(*) over () as copies
+             from raw.{table} p join raw.load_ledger f on f.file_id = p._file_id
+             where {conditions} and {elsewhere}
+           ) as m
+           where m.copies >= l.{rank} limit 1)"""
+    )
+    one_side = sql.SQL("(p.{0} is null) <> ({1} is null)").format(*references)
+    fields = {
+        "key_name": sql.Literal(key),
+        "key": sql.Identifier(key),
+        "table": sql.Identifier(spec.table),
+        "elsewhere": elsewhere,
+        "rank": SAME_RANK,
+    }
+    return sql.SQL("coalesce({}, {}, {})").format(
+        *(found.format(conditions=sql.SQL(" and ").join(path), **fields) for path in paths),
+        counted.format(
+            conditions=sql.SQL(" and ").join([*equal(same.equal), *compatible, one_side, *otherwise]), **fields
+        ),
     )
 
 
@@ -323,7 +371,7 @@ def _validate_and_insert(
     reasons: list[sql.Composable] = [reason_expr(c, timezone_name) for c in spec.all_columns]
     reasons.append(instant_reason(spec, timezone_name))
     warnings = [warning_expr(c, timezone_name) for c in spec.all_columns if c.set_aside] or [sql.SQL("null")]
-    window = occurrence_window(spec)
+    window = occurrence_window(spec) + same_rank_window(spec)
     if spec.unique_in_file:
         keys = sql.SQL(", ").join(value_expr(spec.column(k)) for k in spec.unique_in_file)
         window += sql.SQL(", min(l.row_no) over (partition by {}) as _first_row").format(keys)

@@ -8,6 +8,7 @@ typing and validating values is the loader's job, done set-based in PostgreSQL.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import hashlib
 import io
@@ -256,6 +257,8 @@ CAMT_COLUMNS = [
     "debtor_iban",
     "return_reason_code",
     "bank_references",
+    "entry_reference",
+    "entry_status",
 ]
 
 # Bank transaction family codes (ISO 20022 BkTxCd/Domn/Fmly) -> the contract's channel.
@@ -348,6 +351,17 @@ def _adds_up(amounts: list, entry_amount) -> bool:
         return False
 
 
+def _amount_key(amount) -> str:
+    """An <Amt> element as '<amount>|<currency>' with the amount's trailing zeros dropped ('80.00' and '80'
+    are one amount); the text as it stands where it is no number."""
+    if amount is None:
+        return "|"
+    value = (amount.text or "").strip()
+    with contextlib.suppress(InvalidOperation):
+        value = format(Decimal(value).normalize(), "f")
+    return f"{value}|{amount.get('Ccy', '')}"
+
+
 def content_id(parts: list[str]) -> str:
     """A stable id for a transaction the bank gave no reference: a hash of what it says (D73)."""
     digest = hashlib.blake2b("\x1f".join(parts).encode(), digest_size=10).hexdigest()
@@ -361,20 +375,27 @@ def camt_entry_rows(entry, strip: int) -> list[list[str]]:
     `payment_id` is the entry's AcctSvcrRef ('/<n>' for the n-th transaction of a batch); an entry
     without one gets `content_id` of what the transaction says, so the same entry in a re-sent
     statement or in a camt.054 is the same payment (D73). `bank_references` lists, space-separated,
-    every reference the bank or payer gave the transaction (AcctSvcrRef and NtryRef with '/<n>',
-    EndToEndId, the transaction's AcctSvcrRef, InstrId and TxId): the loader takes a transaction of
-    another file with one of them, the same date and amount for the same payment (D73).
-    `entry_kind` says credit, reversal or debit; a reversal's `reversal_of` is its end-to-end id.
+    the references the bank or payer gave the transaction (the entry's AcctSvcrRef with '/<n>',
+    EndToEndId, the transaction's AcctSvcrRef, InstrId and TxId), and `entry_reference` names the
+    whole entry ('<AcctSvcrRef>|<entry amount>|<currency>'): the loader takes a transaction of another
+    file sharing one of the first on the same date and amount, or its entry, for the same payment (D73).
+    `entry_kind` says credit, reversal or debit: a debit with return information (<RtrInf>) is a
+    reversal even without <RvslInd>; a reversal's `reversal_of` is its end-to-end id. `entry_status`
+    is the entry's <Sts> (BOOK, PDNG, INFO): the loader takes only booked entries.
     """
     paths, transactions = _index(entry, strip)
     text = _texter(paths)
     entry_amount = paths.get("Amt", [None])[0]
     split = len(transactions) > 1 and _adds_up([_amount(paths, tx) for tx in transactions], entry_amount)
-    # NtryRef is unique only within its statement (ISO 20022): a reference to match by, not an id.
-    entry_refs = [identifier(text("AcctSvcrRef")), identifier(text("NtryRef"))]
-    booked = text("ValDt/Dt", "BookgDt/Dt") or text("ValDt/DtTm", "BookgDt/DtTm")[:10]
+    # NtryRef is unique only within its message (ISO 20022), and banks number entries 1, 2, ... in each:
+    # neither an id nor a reference to match by.
+    entry_ref = identifier(text("AcctSvcrRef"))
+    # The value date, as a date or a date-time, else the booking date.
+    booked = text("ValDt/Dt") or text("ValDt/DtTm")[:10] or text("BookgDt/Dt") or text("BookgDt/DtTm")[:10]
     channel = CAMT_CHANNELS.get(text("BkTxCd/Domn/Fmly/Cd"), "bank_transfer")
     reversal = text("RvslInd").lower() == "true"
+    status = text("Sts/Cd", "Sts")
+    entry_reference = f"{entry_ref}|{_amount_key(entry_amount)}" if entry_ref else ""
     entry_info = text("AddtlNtryInf")
     rows = []
     for position, tx in enumerate(transactions if split else transactions[:1], start=1):
@@ -386,15 +407,16 @@ def camt_entry_rows(entry, strip: int) -> list[list[str]]:
         )
         amount = _amount(paths, tx) if split else entry_amount
         credit = (tx_text("CdtDbtInd") if split else "") or text("CdtDbtInd")
-        kind = "reversal" if reversal and credit != "CRDT" else ("credit" if credit == "CRDT" else "debit")
+        returned = reversal or (credit == "DBIT" and tx + "RtrInf" in paths)
+        kind = "reversal" if returned and credit != "CRDT" else ("credit" if credit == "CRDT" else "debit")
         end_to_end = identifier(tx_text("Refs/EndToEndId"))
         info = " ".join(dict.fromkeys(filter(None, (tx_text("AddtlTxInf"), entry_info))))
         debtor_iban = tx_text("RltdPties/DbtrAcct/Id/IBAN")
         amount_text = (amount.text or "").strip() if amount is not None else ""
         currency = amount.get("Ccy", "") if amount is not None else ""
         refs = [identifier(tx_text(f"Refs/{r}")) for r in ("AcctSvcrRef", "InstrId", "TxId", "MndtId")]
-        bank_refs = [f"{ref}/{position}" if split else ref for ref in entry_refs if ref]
-        if entry_refs[0]:
+        bank_refs = [f"{entry_ref}/{position}" if split else entry_ref] if entry_ref else []
+        if entry_ref:
             payment_id = bank_refs[0]
         else:
             said = [booked, amount_text, currency, credit, str(reversal), end_to_end, *refs, debtor_iban]
@@ -417,8 +439,10 @@ def camt_entry_rows(entry, strip: int) -> list[list[str]]:
                 kind,
                 info,
                 debtor_iban,
-                tx_text("RtrInf/Rsn/Cd", "RtrInf/Rsn/Prtry") if reversal else "",  # D84
+                tx_text("RtrInf/Rsn/Cd", "RtrInf/Rsn/Prtry") if returned else "",  # D84
                 " ".join(dict.fromkeys(r for r in (*bank_refs, end_to_end, *refs[:3]) if r)),
+                entry_reference,
+                status,
             ]
         )
     return rows

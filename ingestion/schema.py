@@ -177,6 +177,7 @@ INDEXES = (
     "drop index if exists raw.payments_paid_at",  # superseded by payments_paid_at_amount
     "create index if not exists payments_paid_at_amount on raw.payments (paid_at, amount)",
     "create index if not exists payments_end_to_end on raw.payments (end_to_end_id)",
+    "create index if not exists payments_entry on raw.payments (entry_reference) where entry_reference is not null",
 )
 
 

@@ -48,13 +48,15 @@ class InstantOf:
 class SameRecord:
     """How a row is recognised as a row already loaded from another file under another id (D73):
     `equal` columns hold the same values, `compatible` columns the same where both have one, and the
-    space-separated references in `references` share one; where either row has none, the `otherwise`
-    columns hold the same values instead."""
+    space-separated references in `references` share one; or where exactly one of the two has references,
+    the `otherwise` columns hold the same values instead; or `entry` (the whole a row is part of) is the
+    same, with the `equal` columns but the amount (ingestion.loader.same_record_reason)."""
 
     equal: tuple[str, ...]
     compatible: tuple[str, ...]
     references: str
     otherwise: tuple[str, ...]
+    entry: str
 
 
 @dataclass(frozen=True)
@@ -220,7 +222,8 @@ INTERVAL_READINGS = TableSpec("interval_readings", _READING_COLUMNS, instant=_RE
 PAYMENTS = TableSpec(
     "payments",
     (
-        Column("payment_id", required=True),
+        # Bank references are at most 35 characters (ISO 20022 Max35Text); the limit keeps a key indexable.
+        Column("payment_id", required=True, check="length({v}) <= 140", check_reason="is longer than 140 characters"),
         Column("paid_at", "date", required=True),
         Column("amount", "decimal", required=True, check="{v} > 0", check_reason="must be > 0"),
         Column("currency", "enum", values=CURRENCIES, values_name=CURRENCY_VALUES),
@@ -231,7 +234,7 @@ PAYMENTS = TableSpec(
     unique_in_file=("payment_id",),
     unique_across_files=True,
     extra_raw_columns=(
-        Column("end_to_end_id"),
+        Column("end_to_end_id", check="length({v}) <= 140", check_reason="is longer than 140 characters"),
         Column("payer_name"),
         Column("remittance_text"),
         Column("return_reason_code"),  # ISO 20022 return/reject reason of a reversal (RtrInf, pain.002; D84)
@@ -244,7 +247,13 @@ PAYMENTS = TableSpec(
         ),
         Column("additional_info"),  # camt AddtlTxInf, then AddtlNtryInf: a reference's last place (D75)
         Column("debtor_iban"),  # camt RltdPties/DbtrAcct: matched to an account's IBAN as a last resort (D75)
-        Column("bank_references"),  # camt: every reference of the transaction, space-separated (D73)
+        Column("bank_references"),  # camt: the transaction's references, space-separated (D73)
+        Column("entry_reference"),  # camt: the whole entry, '<AcctSvcrRef>|<amount>|<currency>' (D73)
+        Column(
+            "entry_status",
+            check="upper({v}) = 'BOOK'",
+            check_reason="is not booked: a pending (PDNG) or information-only (INFO) entry is no payment yet",
+        ),
     ),
     # A camt.054 may carry references its camt.053 lacks, or none, for the same transfer (D73).
     same_record=SameRecord(
@@ -252,6 +261,7 @@ PAYMENTS = TableSpec(
         compatible=("debtor_iban", "end_to_end_id"),
         references="bank_references",
         otherwise=("reference", "remittance_text"),
+        entry="entry_reference",
     ),
 )
 
