@@ -8,7 +8,6 @@ typing and validating values is the loader's job, done set-based in PostgreSQL.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import hashlib
 import io
@@ -352,13 +351,13 @@ def _adds_up(amounts: list, entry_amount) -> bool:
 
 
 def _amount_key(amount) -> str:
-    """An <Amt> element as '<amount>|<currency>' with the amount's trailing zeros dropped ('80.00' and '80'
-    are one amount); the text as it stands where it is no number."""
+    """An <Amt> element as '<amount>|<currency>', the amount without trailing decimal zeros ('80.00' and
+    '80' are one amount; string work, as this runs once per entry)."""
     if amount is None:
         return "|"
     value = (amount.text or "").strip()
-    with contextlib.suppress(InvalidOperation):
-        value = format(Decimal(value).normalize(), "f")
+    if "." in value:
+        value = value.rstrip("0").rstrip(".")
     return f"{value}|{amount.get('Ccy', '')}"
 
 
