@@ -32,6 +32,8 @@ from ingestion.schema import (
     loaded_expr,
     occurrence_window,
     reason_expr,
+    texts_key,
+    texts_key_of,
     value_expr,
     warning_expr,
 )
@@ -186,6 +188,11 @@ def _load_table(
     )
     rows_read, malformed = _copy_rows(conn, table)
     counts = TargetCounts(table.target, rows_read=rows_read)
+    if spec.same_record:
+        # Before the insert, in a statement of its own: probes that run while the insert adds rows of the
+        # same day walk every one of them in the indexes (invisible, but visited): quadratic in a file.
+        conn.execute("create temp table _same (row_no bigint primary key, reason text not null) on commit drop")
+        conn.execute(_same_records(spec, timezone_name, folder, name))
     with conn.cursor() as cur:
         cur.execute(_validate_and_insert(spec, file_id, extras, timezone_name, folder, name))
         counts.rows_loaded = cur.rowcount
@@ -210,6 +217,8 @@ def _load_table(
         (file_id, folder, name, table.target, file_id),
     )
     conn.execute("drop table _land")
+    if spec.same_record:
+        conn.execute("drop table _same")
     return counts
 
 
@@ -260,6 +269,28 @@ def _named(header: list[str], row: list[str]) -> dict[str, str]:
 SAME_RANK = sql.Identifier("_same_rank")
 
 
+def _same_records(spec: TableSpec, timezone_name: str, folder: str, name: str) -> sql.Composed:
+    """Fill _same with the landed rows that are rows of another file under another id, with the reason
+    (same_record_reason); only rows whose date some loaded row has are probed."""
+    assert spec.same_record is not None
+    date = spec.column(spec.same_record.equal[0])
+    return sql.SQL(
+        """insert into _same
+           select row_no, reason from (
+             select l.row_no, {reason} as reason
+             from (select l.*{window} from _land as l) as l
+             where exists (select 1 from raw.{table} as p where p.{date} = {value})
+           ) as probed
+           where reason is not null"""
+    ).format(
+        reason=same_record_reason(spec, timezone_name, folder, name),
+        window=same_rank_window(spec),
+        table=sql.Identifier(spec.table),
+        date=sql.Identifier(date.name),
+        value=checked_cast_expr(date, timezone_name),
+    )
+
+
 def same_rank_window(spec: TableSpec) -> sql.Composable:
     """The row's rank, in file order, among the rows of its file with the same values in the columns
     that make two rows without references the same (spec.same_record: equal, then otherwise)."""
@@ -273,8 +304,10 @@ def same_rank_window(spec: TableSpec) -> sql.Composable:
 
 def same_record_reason(spec: TableSpec, timezone_name: str, folder: str, name: str) -> sql.Composable:
     """The reason to reject a row that is a row of another file under another id (spec.same_record, D73),
-    naming that row's id and file; NULL otherwise. Three ways to be the same, each probing an index:
-    - the same `equal` values, no conflicting `compatible` value, and a reference in common;
+    naming that row's id and file; NULL otherwise. Three ways to be the same, each led by an index that
+    finds the few candidates (thousands of transfers of one amount on one day are common: advance payments):
+    - a reference in common (GIN index on the references), with the same `equal` values and no
+      conflicting `compatible` value;
     - the same `entry` (the whole entry the row is a part of, or the parts the row is the whole of) on the
       same date, currency and kind;
     - the same `equal` and `otherwise` values where exactly one of the two rows has references (two rows
@@ -292,48 +325,57 @@ def same_record_reason(spec: TableSpec, timezone_name: str, folder: str, name: s
         return [sql.SQL("p.{} = {}").format(*pair(c)) for c in columns]
 
     compatible = [sql.SQL("(p.{0} is null or {1} is null or p.{0} = {1})").format(*pair(c)) for c in same.compatible]
-    otherwise = [sql.SQL("p.{} is not distinct from {}").format(*pair(c)) for c in same.otherwise]
     references, entry = pair(same.references), pair(same.entry)
-    elsewhere = sql.SQL(
-        "p.{key} is distinct from {value} and not (f.folder = {folder} and f.file_name = {name})"
-    ).format(
-        key=sql.Identifier(key), value=value_expr(spec.column(key)), folder=sql.Literal(folder), name=sql.Literal(name)
+    texts = sql.SQL("{} = {}").format(
+        sql.SQL(texts_key(same.otherwise, "p.")), texts_key_of(value_expr(spec.column(c)) for c in same.otherwise)
     )
-    paths = [
-        [
-            *equal(same.equal),
-            *compatible,
-            sql.SQL("string_to_array(p.{0}, ' ') && string_to_array({1}, ' ')").format(*references),
-        ],
-        [*equal(tuple(c for c in same.equal if c != "amount")), sql.SQL("p.{0} = {1}").format(*entry)],
-    ]
-    found = sql.SQL(
+    fields = {
+        "key_name": sql.Literal(key),
+        "key": sql.Identifier(key),
+        "table": sql.Identifier(spec.table),
+        "elsewhere": sql.SQL("p.{} is distinct from {} and not (f.folder = {} and f.file_name = {})").format(
+            sql.Identifier(key), value_expr(spec.column(key)), sql.Literal(folder), sql.Literal(name)
+        ),
+        "rank": SAME_RANK,
+        "references": references[0],
+        "value": references[1],
+    }
+    # offset 0: the references' GIN index leads, not an index on the date that finds every same-day row
+    by_reference = sql.SQL(
+        """(select format('the same transaction as %s "%s", already loaded from %s', {key_name}, p.{key}, f.file_name)
+           from (
+             select * from raw.{table} p
+             where string_to_array(p.{references}, ' ') && string_to_array({value}, ' ') offset 0
+           ) as p join raw.load_ledger f on f.file_id = p._file_id
+           where {conditions} and {elsewhere} limit 1)"""
+    ).format(conditions=sql.SQL(" and ").join([*equal(same.equal), *compatible]), **fields)
+    by_entry = sql.SQL(
         """(select format('the same transaction as %s "%s", already loaded from %s', {key_name}, p.{key}, f.file_name)
            from raw.{table} p join raw.load_ledger f on f.file_id = p._file_id
            where {conditions} and {elsewhere} limit 1)"""
+    ).format(
+        conditions=sql.SQL(" and ").join(
+            [*equal(tuple(c for c in same.equal if c != "amount")), sql.SQL("p.{0} = {1}").format(*entry)]
+        ),
+        **fields,
     )
     counted = sql.SQL(
         """(select format('the same transaction as %s "%s", already loaded from %s', {key_name}, m.{key}, m.file_name)
            from (
              select p.{key}, f.file_name, count(*) over () as copies
              from raw.{table} p join raw.load_ledger f on f.file_id = p._file_id
-             where {conditions} and {elsewhere}
+             where p.{references} is {side} and {conditions} and {elsewhere}
            ) as m
            where m.copies >= l.{rank} limit 1)"""
     )
-    one_side = sql.SQL("(p.{0} is null) <> ({1} is null)").format(*references)
-    fields = {
-        "key_name": sql.Literal(key),
-        "key": sql.Identifier(key),
-        "table": sql.Identifier(spec.table),
-        "elsewhere": elsewhere,
-        "rank": SAME_RANK,
-    }
-    return sql.SQL("coalesce({}, {}, {})").format(
-        *(found.format(conditions=sql.SQL(" and ").join(path), **fields) for path in paths),
+    by_texts = [
         counted.format(
-            conditions=sql.SQL(" and ").join([*equal(same.equal), *compatible, one_side, *otherwise]), **fields
-        ),
+            side=sql.SQL(side), conditions=sql.SQL(" and ").join([*equal(same.equal), *compatible, texts]), **fields
+        )
+        for side in ("not null", "null")
+    ]
+    return sql.SQL("coalesce({}, {}, case when {} is null then {} else {} end)").format(
+        by_reference, by_entry, references[1], *by_texts
     )
 
 
@@ -371,7 +413,7 @@ def _validate_and_insert(
     reasons: list[sql.Composable] = [reason_expr(c, timezone_name) for c in spec.all_columns]
     reasons.append(instant_reason(spec, timezone_name))
     warnings = [warning_expr(c, timezone_name) for c in spec.all_columns if c.set_aside] or [sql.SQL("null")]
-    window = occurrence_window(spec) + same_rank_window(spec)
+    window = occurrence_window(spec)
     if spec.unique_in_file:
         keys = sql.SQL(", ").join(value_expr(spec.column(k)) for k in spec.unique_in_file)
         window += sql.SQL(", min(l.row_no) over (partition by {}) as _first_row").format(keys)
@@ -403,7 +445,7 @@ def _validate_and_insert(
             )
         )
         if spec.same_record:
-            reasons.append(same_record_reason(spec, timezone_name, folder, name))
+            reasons.append(sql.SQL("(select s.reason from _same as s where s.row_no = l.row_no)"))
     target_columns = [c.name for c in spec.all_columns]
     casts = [loaded_expr(c, timezone_name) for c in spec.all_columns]
     if spec.instant:  # its local time from the parsed wall time, else from the instant (no second parse)

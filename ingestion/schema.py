@@ -167,6 +167,19 @@ def table_ddl(spec: TableSpec) -> sql.Composed:
     )
 
 
+PAYMENT_TEXTS = SPECS["payments"].same_record.otherwise  # the texts two bank records must share
+
+
+def texts_key(columns: tuple[str, ...], prefix: str = "") -> str:
+    """An indexable key of text columns whose values must all be the same (nulls equal to nulls)."""
+    return "md5(" + " || '|' || ".join(f"coalesce({prefix}{c}, '')" for c in columns) + ")"
+
+
+def texts_key_of(values) -> sql.Composable:
+    """texts_key of landed values (value_expr each)."""
+    return sql.SQL("md5({})").format(sql.SQL(" || '|' || ").join(sql.SQL("coalesce({}, '')").format(v) for v in values))
+
+
 INDEXES = (
     "create index if not exists readings_meter on raw.readings (meter_id, read_at)",
     "create index if not exists readings_file on raw.readings (_file_id)",
@@ -174,10 +187,17 @@ INDEXES = (
     "create index if not exists interval_readings_file on raw.interval_readings (_file_id)",
     "create index if not exists interval_readings_instant on raw.interval_readings (meter_id, read_instant)",
     "create index if not exists payments_id on raw.payments (payment_id)",
-    "drop index if exists raw.payments_paid_at",  # superseded by payments_paid_at_amount
-    "create index if not exists payments_paid_at_amount on raw.payments (paid_at, amount)",
+    "create index if not exists payments_paid_at on raw.payments (paid_at)",
     "create index if not exists payments_end_to_end on raw.payments (end_to_end_id)",
+    # The loader's ways to find a bank record of another file (ingestion.loader.same_record_reason, D73).
+    "create index if not exists payments_references on raw.payments using gin (string_to_array(bank_references, ' '))"
+    " with (fastupdate = off)",
     "create index if not exists payments_entry on raw.payments (entry_reference) where entry_reference is not null",
+    *(
+        f"create index if not exists payments_{name}_texts on raw.payments"
+        f" (paid_at, amount, {texts_key(PAYMENT_TEXTS)}) where bank_references is {side}"
+        for name, side in (("referenced", "not null"), ("unreferenced", "null"))
+    ),
 )
 
 
