@@ -389,8 +389,8 @@ def camt_entry_rows(entry, strip: int) -> list[list[str]]:
     # NtryRef is unique only within its message (ISO 20022), and banks number entries 1, 2, ... in each:
     # neither an id nor a reference to match by.
     entry_ref = identifier(text("AcctSvcrRef"))
-    # The value date, as a date or a date-time, else the booking date.
-    booked = text("ValDt/Dt") or text("ValDt/DtTm")[:10] or text("BookgDt/Dt") or text("BookgDt/DtTm")[:10]
+    # The value date, as a date or a date-time, else the booking date; an xs:date may carry a zone (+01:00).
+    booked = (text("ValDt/Dt") or text("ValDt/DtTm") or text("BookgDt/Dt") or text("BookgDt/DtTm"))[:10]
     channel = CAMT_CHANNELS.get(text("BkTxCd/Domn/Fmly/Cd"), "bank_transfer")
     reversal = text("RvslInd").lower() == "true"
     status = text("Sts/Cd", "Sts")

@@ -215,9 +215,10 @@ def test_rf_references_used_in_the_dbt_unit_tests_are_what_stdnum_says() -> None
 
 
 def test_value_date_comes_first_in_either_form_and_a_return_needs_no_reversal_indicator(tmp_path: Path) -> None:
-    """ValDt written as a date-time (2025-03-05T18:00) wins over BookgDt/Dt (2025-03-06): the value date is
-    the payment's date whichever form it takes. A DBIT entry with <RtrInf> (reason AC04) and no <RvslInd>
-    is a direct debit return: a reversal of its end-to-end id DD1, with its reason code."""
+    """ValDt written as a date-time (2025-03-05T18:00), or as a date with a zone (2025-03-05+01:00), wins
+    over BookgDt/Dt (2025-03-06): the value date is the payment's date whichever form it takes. A DBIT
+    entry with <RtrInf> (reason AC04) and no <RvslInd> is a direct debit return: a reversal of its
+    end-to-end id DD1, with its reason code."""
     value_dated = (
         '<Ntry><Amt Ccy="EUR">20.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2025-03-06</Dt></BookgDt>'
         "<ValDt><DtTm>2025-03-05T18:00:00</DtTm></ValDt><AcctSvcrRef>V1</AcctSvcrRef></Ntry>"
@@ -228,6 +229,9 @@ def test_value_date_comes_first_in_either_form_and_a_return_needs_no_reversal_in
         "</Fmly></Domn></BkTxCd><NtryDtls><TxDtls><Refs><EndToEndId>DD1</EndToEndId></Refs>"
         "<RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf></TxDtls></NtryDtls></Ntry>"
     )
-    dated, back = rows(tmp_path, document([value_dated, returned]))
-    assert dated["paid_at"] == "2025-03-05"
+    zoned = value_dated.replace(
+        "<ValDt><DtTm>2025-03-05T18:00:00</DtTm></ValDt>", "<ValDt><Dt>2025-03-05+01:00</Dt></ValDt>"
+    )
+    dated, back, dated_with_zone = rows(tmp_path, document([value_dated, returned, zoned]))
+    assert dated["paid_at"] == dated_with_zone["paid_at"] == "2025-03-05"
     assert (back["entry_kind"], back["reversal_of"], back["return_reason_code"]) == ("reversal", "DD1", "AC04")
