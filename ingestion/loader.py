@@ -310,9 +310,10 @@ def same_record_reason(spec: TableSpec, timezone_name: str, folder: str, name: s
       conflicting `compatible` value;
     - the same `entry` (the whole entry the row is a part of, or the parts the row is the whole of) on the
       same date, currency and kind;
-    - the same `equal` and `otherwise` values where exactly one of the two rows has references (two rows
-      without are told apart by their ids): the k-th such row of this file is a copy only when the other
-      files hold at least k, so one earlier row never stands for two payments.
+    - the same `equal` and `otherwise` values (the texts) and no conflicting `compatible` value, whatever
+      the references (a notification may give a transfer other references than its statement): the k-th
+      such row of this file is a copy only when the other files hold at least k, so one earlier row never
+      stands for two payments.
     """
     same = spec.same_record
     assert same is not None
@@ -359,23 +360,28 @@ def same_record_reason(spec: TableSpec, timezone_name: str, folder: str, name: s
         ),
         **fields,
     )
+    # The k-th row of this file with these texts is a copy when other files hold k: count up to k only.
     counted = sql.SQL(
-        """(select format('the same transaction as %s "%s", already loaded from %s', {key_name}, m.{key}, m.file_name)
+        """(select format('the same transaction as %s "%s", already loaded from %s', {key_name}, min(m.{key}),
+                          min(m.file_name))
            from (
-             select p.{key}, f.file_name, count(*) over () as copies
+             select p.{key}, f.file_name
              from raw.{table} p join raw.load_ledger f on f.file_id = p._file_id
-             where p.{references} is {side} and {conditions} and {elsewhere}
+             where {conditions} and {elsewhere} limit l.{rank}
            ) as m
-           where m.copies >= l.{rank} limit 1)"""
+           having count(*) >= l.{rank})"""
     )
-    by_texts = [
-        counted.format(
-            side=sql.SQL(side), conditions=sql.SQL(" and ").join([*equal(same.equal), *compatible, texts]), **fields
-        )
-        for side in ("not null", "null")
-    ]
+    by_texts = [*equal(same.equal), *compatible, texts]
+    own_id = pair(same.own_id)
+    # A row with its own id meets rows with the same id by reference: by texts only rows without one.
     return sql.SQL("coalesce({}, {}, case when {} is null then {} else {} end)").format(
-        by_reference, by_entry, references[1], *by_texts
+        by_reference,
+        by_entry,
+        own_id[1],
+        counted.format(conditions=sql.SQL(" and ").join(by_texts), **fields),
+        counted.format(
+            conditions=sql.SQL(" and ").join([*by_texts, sql.SQL("p.{} is null").format(own_id[0])]), **fields
+        ),
     )
 
 

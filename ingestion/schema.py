@@ -193,11 +193,9 @@ INDEXES = (
     "create index if not exists payments_references on raw.payments using gin (string_to_array(bank_references, ' '))"
     " with (fastupdate = off)",
     "create index if not exists payments_entry on raw.payments (entry_reference) where entry_reference is not null",
-    *(
-        f"create index if not exists payments_{name}_texts on raw.payments"
-        f" (paid_at, amount, {texts_key(PAYMENT_TEXTS)}) where bank_references is {side}"
-        for name, side in (("referenced", "not null"), ("unreferenced", "null"))
-    ),
+    f"create index if not exists payments_texts on raw.payments (paid_at, amount, {texts_key(PAYMENT_TEXTS)})",
+    f"create index if not exists payments_texts_without_end_to_end on raw.payments"
+    f" (paid_at, amount, {texts_key(PAYMENT_TEXTS)}) where end_to_end_id is null",
 )
 
 

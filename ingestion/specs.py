@@ -57,6 +57,9 @@ class SameRecord:
     references: str
     otherwise: tuple[str, ...]
     entry: str
+    # A `compatible` column unique per transaction (ISO 20022's end-to-end id): rows that share it are found
+    # by reference, so the texts compare a row that has one only with rows without one.
+    own_id: str
 
 
 @dataclass(frozen=True)
@@ -262,6 +265,7 @@ PAYMENTS = TableSpec(
         references="bank_references",
         otherwise=("reference", "remittance_text"),
         entry="entry_reference",
+        own_id="end_to_end_id",
     ),
 )
 

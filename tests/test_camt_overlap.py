@@ -1,8 +1,8 @@
 """A transfer reported by a camt.053 and a camt.054 that give it different references is loaded once
 (D73): the loader takes a row of another file with the same date, amount, currency and kind, no
-conflicting debtor IBAN or end-to-end id, and a reference in common (or, where one side has none,
-the same texts) for the same transaction, and keeps the second copy as a rejected row with its
-reason. Hand-made statements loaded into a fresh database."""
+conflicting debtor IBAN or end-to-end id, and a reference in common (or the same texts, or the same
+batch entry) for the same transaction, and keeps the second copy as a rejected row with its reason.
+Hand-made statements loaded into a fresh database."""
 
 from __future__ import annotations
 
@@ -41,10 +41,9 @@ def test_a_transfer_in_a_053_and_a_054_under_other_references_is_loaded_once(
 ) -> None:
     """Statement a_053.xml holds five transfers of 03-05, notification b_054.xml six:
     - NtryRef 1 only in the 053, NtryRef 1 + AcctSvcrRef BK-9 in the 054 (20.00 on 03-05, text INV-A):
-      NtryRef is no reference, but one side has none and the texts are the same;
+      NtryRef is no reference, but the texts are the same;
     - AcctSvcrRef BK-1 + end-to-end E1 in the 053, only E1 in the 054 (30.00): shared 'E1';
-    - AcctSvcrRef BK-2 in the 053, nothing in the 054, same text INV-C (40.00): no reference on one
-      side, the same texts;
+    - AcctSvcrRef BK-2 in the 053, nothing in the 054, same text INV-C (40.00): the same texts;
     - BK-3 and BK-4, 50.00 the same day, other texts: two transfers, both loaded;
     - BK-5 and BK-6, 60.00, NtryRef 7 in both but other debtor IBANs: two transfers;
     - the 054 adds a 70.00 transfer of its own.
@@ -126,13 +125,14 @@ def land(conn: psycopg.Connection, tmp_path: Path, files: list[tuple[str, str]])
     return outcome
 
 
-def batch(day: str, total: str, parts: list[tuple[str, str]], *, ref: str) -> str:
-    """A batch entry: its transactions' end-to-end ids with amounts (split), or without (one payment)."""
+def batch(day: str, total: str, parts: list[tuple[str, ...]], *, ref: str) -> str:
+    """A batch entry: its transactions' end-to-end ids with amounts (split), or without (one payment), and
+    texts (else the end-to-end id)."""
     txs = "".join(
         f"<TxDtls><Refs><EndToEndId>{e2e}</EndToEndId></Refs>"
         + (f'<AmtDtls><TxAmt><Amt Ccy="EUR">{amount}</Amt></TxAmt></AmtDtls>' if amount else "")
-        + f"<RmtInf><Ustrd>{e2e}</Ustrd></RmtInf></TxDtls>"
-        for e2e, amount in parts
+        + f"<RmtInf><Ustrd>{text[0] if text else e2e}</Ustrd></RmtInf></TxDtls>"
+        for e2e, amount, *text in parts
     )
     return (
         f'<Ntry><Amt Ccy="EUR">{total}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>'
@@ -240,4 +240,32 @@ def test_records_that_are_no_payment_or_cannot_be_stored_are_rejected_with_their
             " payment yet",
             "rejected: end_to_end_id " + "X" * 60 + " is longer than 140 characters",
         ]
+    }
+
+
+def test_a_batch_notified_as_entries_with_references_of_their_own_is_loaded_once(
+    conn: psycopg.Connection, tmp_path: Path
+) -> None:
+    """The notification reports batch B1's two transfers (30.00 INV-A, 50.00 INV-B, no end-to-end ids) as
+    entries of their own under AcctSvcrRef N-1 and N-2; the statement books the batch split (B1/1,
+    B1/2). No reference is shared, but date, amount and texts are: 30.00 + 50.00 = 80.00 once."""
+    parts = [("NOTPROVIDED", "30.00", "INV-A"), ("NOTPROVIDED", "50.00", "INV-B")]
+    notification = [
+        ntry("2025-03-05", "30.00", "INV-A", acct_svcr_ref="N-1"),
+        ntry("2025-03-05", "50.00", "INV-B", acct_svcr_ref="N-2"),
+    ]
+    outcome = land(
+        conn,
+        tmp_path,
+        [
+            ("n.xml", document(notification, "camt.054.001.08", "N1")),
+            ("s.xml", document([batch("2025-03-05", "80.00", parts, ref="B1")])),
+        ],
+    )
+    assert outcome == {
+        "n.xml": ["30.00", "50.00"],
+        "s.xml": [
+            'rejected: the same transaction as payment_id "N-1", already loaded from n.xml',
+            'rejected: the same transaction as payment_id "N-2", already loaded from n.xml',
+        ],
     }
