@@ -155,7 +155,6 @@ def pain008(
     from sepaxml import SepaDD
 
     document = SepaDD(dict(config), schema=SCHEMA, clean=True)
-    document.msg_id = msg_id
     for c in collections:
         row = rows[c.invoice_id]
         document.add_payment(
@@ -171,7 +170,9 @@ def pain008(
                 "endtoend_id": c.end_to_end_id,
             }
         )
-    return document.export(validate=True, pretty_print=True)
+    xml = document.export(validate=True, pretty_print=True)
+    # sepaxml writes its own MsgId into the header when the document is made; ours (also Max35Text) replaces it.
+    return xml.replace(f"<MsgId>{document.msg_id}</MsgId>".encode(), f"<MsgId>{msg_id}</MsgId>".encode(), 1)
 
 
 def collect_period(period: str, url: str | None = None, out_dir: Path | None = None) -> CollectionResult:

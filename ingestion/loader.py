@@ -306,8 +306,8 @@ def same_record_reason(spec: TableSpec, timezone_name: str, folder: str, name: s
     """The reason to reject a row that is a row of another file under another id (spec.same_record, D73),
     naming that row's id and file; NULL otherwise. Three ways to be the same, each led by an index that
     finds the few candidates (thousands of transfers of one amount on one day are common: advance payments):
-    - a reference in common (GIN index on the references), with the same `equal` values and no
-      conflicting `compatible` value;
+    - this row's references (`references`) name the loaded row's id or own id (`own_id`), with the same
+      `equal` values and no conflicting `compatible` value;
     - the same `entry` (the whole entry the row is a part of, or the parts the row is the whole of) on the
       same date, currency and kind;
     - the same `equal` and `otherwise` values (the texts) and no conflicting `compatible` value, whatever
@@ -338,23 +338,31 @@ def same_record_reason(spec: TableSpec, timezone_name: str, folder: str, name: s
             sql.Identifier(key), value_expr(spec.column(key)), sql.Literal(folder), sql.Literal(name)
         ),
         "rank": SAME_RANK,
-        "references": references[0],
-        "value": references[1],
     }
-    # offset 0: the references' GIN index leads, not an index on the date that finds every same-day row
-    by_reference = sql.SQL(
-        """(select format('the same transaction as %s "%s", already loaded from %s', {key_name}, p.{key}, f.file_name)
-           from (
-             select * from raw.{table} p
-             where string_to_array(p.{references}, ' ') && string_to_array({value}, ' ') offset 0
-           ) as p join raw.load_ledger f on f.file_id = p._file_id
-           where {conditions} and {elsewhere} limit 1)"""
-    ).format(conditions=sql.SQL(" and ").join([*equal(same.equal), *compatible]), **fields)
-    by_entry = sql.SQL(
+    found = sql.SQL(
         """(select format('the same transaction as %s "%s", already loaded from %s', {key_name}, p.{key}, f.file_name)
            from raw.{table} p join raw.load_ledger f on f.file_id = p._file_id
            where {conditions} and {elsewhere} limit 1)"""
-    ).format(
+    )
+    # A loaded row whose id or own id is among this row's references; offset 0: their indexes lead, not
+    # one on the date that would walk every row of a day of many payments.
+    named = sql.SQL(
+        """(select format('the same transaction as %s "%s", already loaded from %s', {key_name}, p.{key}, f.file_name)
+           from (
+             select * from raw.{table} as p where p.{column} = any(string_to_array({references}, ' ')) offset 0
+           ) as p join raw.load_ledger f on f.file_id = p._file_id
+           where {conditions} and {elsewhere} limit 1)"""
+    )
+    by_reference = [
+        named.format(
+            column=sql.Identifier(column),
+            references=references[1],
+            conditions=sql.SQL(" and ").join([*equal(same.equal), *compatible]),
+            **fields,
+        )
+        for column in (key, same.own_id)
+    ]
+    by_entry = found.format(
         conditions=sql.SQL(" and ").join(
             [*equal(tuple(c for c in same.equal if c != "amount")), sql.SQL("p.{0} = {1}").format(*entry)]
         ),
@@ -374,8 +382,8 @@ def same_record_reason(spec: TableSpec, timezone_name: str, folder: str, name: s
     by_texts = [*equal(same.equal), *compatible, texts]
     own_id = pair(same.own_id)
     # A row with its own id meets rows with the same id by reference: by texts only rows without one.
-    return sql.SQL("coalesce({}, {}, case when {} is null then {} else {} end)").format(
-        by_reference,
+    return sql.SQL("coalesce({}, {}, {}, case when {} is null then {} else {} end)").format(
+        *by_reference,
         by_entry,
         own_id[1],
         counted.format(conditions=sql.SQL(" and ").join(by_texts), **fields),

@@ -190,12 +190,10 @@ INDEXES = (
     "create index if not exists payments_paid_at on raw.payments (paid_at)",
     "create index if not exists payments_end_to_end on raw.payments (end_to_end_id)",
     # The loader's ways to find a bank record of another file (ingestion.loader.same_record_reason, D73).
-    "create index if not exists payments_references on raw.payments using gin (string_to_array(bank_references, ' '))"
-    " with (fastupdate = off)",
     "create index if not exists payments_entry on raw.payments (entry_reference) where entry_reference is not null",
-    f"create index if not exists payments_texts on raw.payments (paid_at, amount, {texts_key(PAYMENT_TEXTS)})",
-    f"create index if not exists payments_texts_without_end_to_end on raw.payments"
-    f" (paid_at, amount, {texts_key(PAYMENT_TEXTS)}) where end_to_end_id is null",
+    # Its last column serves a row with an end-to-end id, which compares texts only with rows without one.
+    f"create index if not exists payments_texts on raw.payments"
+    f" (paid_at, amount, {texts_key(PAYMENT_TEXTS)}, (end_to_end_id is null))",
 )
 
 

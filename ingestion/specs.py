@@ -46,11 +46,11 @@ class InstantOf:
 
 @dataclass(frozen=True)
 class SameRecord:
-    """How a row is recognised as a row already loaded from another file under another id (D73):
-    `equal` columns hold the same values, `compatible` columns the same where both have one, and the
-    space-separated references in `references` share one; or where exactly one of the two has references,
-    the `otherwise` columns hold the same values instead; or `entry` (the whole a row is part of) is the
-    same, with the `equal` columns but the amount (ingestion.loader.same_record_reason)."""
+    """How a row is recognised as a row already loaded from another file under another id (D73), with
+    the same `equal` values and no conflicting `compatible` value: the space-separated references in
+    `references` name the loaded row's id or `own_id`; or the `otherwise` columns (texts) hold the same
+    values; or `entry` (the whole a row is part of) is the same, the amount aside
+    (ingestion.loader.same_record_reason)."""
 
     equal: tuple[str, ...]
     compatible: tuple[str, ...]

@@ -198,3 +198,27 @@ def test_an_invalid_creditor_is_refused_by_name() -> None:
         creditor_config(good | {"creditor_id": "DE98ZZZ09999999998"})
     with pytest.raises(CollectionError, match="missing iban"):
         creditor_config(good | {"iban": ""})
+
+
+def test_the_collection_file_carries_our_message_id_and_validates() -> None:
+    """pain008 with MsgId 'M2C-2024-02-20240301210000' (9 pm on a 24-hour clock): the header carries it,
+    not sepaxml's own id, and the file is valid against the pain.008.001.08 XSD sepaxml ships."""
+    import datetime as dt
+    import re
+    from pathlib import Path
+
+    import sepaxml
+    import xmlschema
+
+    from exports.direct_debit import creditor_config, message_id, pain008, plan_collections
+
+    config = creditor_config(
+        {"name": "U", "iban": "DE89370400440532013000", "bic": "COBADEFFXXX", "creditor_id": "DE98ZZZ09999999999"}
+    )
+    rows = [_invoice("A1")]
+    collections, _ = plan_collections(rows, set())
+    msg_id = message_id("2024-02", dt.datetime(2024, 3, 1, 21, 0, 0))
+    xml = pain008(config, {r["invoice_id"]: r for r in rows}, collections, msg_id)
+    assert re.findall(r"<MsgId>([^<]+)</MsgId>", xml.decode()) == ["M2C-2024-02-20240301210000"]
+    schema = xmlschema.XMLSchema(str(Path(sepaxml.__file__).parent / "schemas" / "pain.008.001.08.xsd"))
+    schema.validate(xml.decode())
