@@ -271,23 +271,35 @@ SAME_RANK = sql.Identifier("_same_rank")
 
 def _same_records(spec: TableSpec, timezone_name: str, folder: str, name: str) -> sql.Composed:
     """Fill _same with the landed rows that are rows of another file under another id, with the reason
-    (same_record_reason); only rows whose date some loaded row has are probed."""
-    assert spec.same_record is not None
-    date = spec.column(spec.same_record.equal[0])
+    (same_record_reason). Only rows that some loaded row could be are probed: one with the same first two
+    `equal` values (date and amount), or with the same `entry`."""
+    same = spec.same_record
+    assert same is not None
+
+    def value(column: str) -> sql.Composable:
+        return checked_cast_expr(spec.column(column), timezone_name)
+
+    first, second = same.equal[:2]
     return sql.SQL(
         """insert into _same
            select row_no, reason from (
              select l.row_no, {reason} as reason
              from (select l.*{window} from _land as l) as l
-             where exists (select 1 from raw.{table} as p where p.{date} = {value})
+             where
+               exists (select 1 from raw.{table} as p where p.{first} = {first_value} and p.{second} = {second_value})
+               or exists (select 1 from raw.{table} as p where p.{entry} = {entry_value})
            ) as probed
            where reason is not null"""
     ).format(
         reason=same_record_reason(spec, timezone_name, folder, name),
         window=same_rank_window(spec),
         table=sql.Identifier(spec.table),
-        date=sql.Identifier(date.name),
-        value=checked_cast_expr(date, timezone_name),
+        first=sql.Identifier(first),
+        first_value=value(first),
+        second=sql.Identifier(second),
+        second_value=value(second),
+        entry=sql.Identifier(same.entry),
+        entry_value=value(same.entry),
     )
 
 

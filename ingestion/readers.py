@@ -375,8 +375,8 @@ def camt_entry_rows(entry, strip: int) -> list[list[str]]:
     without one gets `content_id` of what the transaction says, so the same entry in a re-sent
     statement or in a camt.054 is the same payment (D73). `bank_references` lists, space-separated,
     the references the bank or payer gave the transaction (the entry's AcctSvcrRef with '/<n>',
-    EndToEndId, the transaction's AcctSvcrRef, InstrId and TxId), and `entry_reference` names the
-    whole entry ('<AcctSvcrRef>|<entry amount>|<currency>'): the loader takes a transaction of another
+    EndToEndId, the transaction's AcctSvcrRef, InstrId and TxId), and `entry_reference` names a batch
+    entry as a whole ('<AcctSvcrRef>|<entry amount>|<currency>'): the loader takes a transaction of another
     file sharing one of the first on the same date and amount, or its entry, for the same payment (D73).
     `entry_kind` says credit, reversal or debit: a debit with return information (<RtrInf>) is a
     reversal even without <RvslInd>; a reversal's `reversal_of` is its end-to-end id. `entry_status`
@@ -394,7 +394,8 @@ def camt_entry_rows(entry, strip: int) -> list[list[str]]:
     channel = CAMT_CHANNELS.get(text("BkTxCd/Domn/Fmly/Cd"), "bank_transfer")
     reversal = text("RvslInd").lower() == "true"
     status = text("Sts/Cd", "Sts")
-    entry_reference = f"{entry_ref}|{_amount_key(entry_amount)}" if entry_ref else ""
+    batch = len(transactions) > 1 or "NtryDtls/Btch" in paths  # only a batch can be booked whole or in parts
+    entry_reference = f"{entry_ref}|{_amount_key(entry_amount)}" if entry_ref and batch else ""
     entry_info = text("AddtlNtryInf")
     rows = []
     for position, tx in enumerate(transactions if split else transactions[:1], start=1):
