@@ -108,24 +108,26 @@ def start_embedded() -> str:
         )
     try:
         pgdata.parent.mkdir(parents=True, exist_ok=True)
-        pgserver = _import_pgserver()
-        server = pgserver.get_server(pgdata, cleanup_mode=None)
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired, AssertionError) as exc:
-        raise DatabaseError(
-            f"The embedded PostgreSQL in {pgdata} did not start. Last lines of its log:\n"
-            f"{_server_log_tail(pgdata)}\n"
-            "If another server uses this folder, stop it (m2c db stop) or set M2C_HOME elsewhere; "
-            "if the disk is full, free space."
-        ) from exc
     except OSError as exc:
         raise DatabaseError(f"The embedded PostgreSQL in {pgdata} could not be set up: {exc}") from exc
-    admin_url = server.get_uri()
-    # Dagster starts steps in parallel processes, each resolving the database: one at a time tunes,
-    # so two never restart the server under each other.
+    # Dagster starts steps in parallel processes, each resolving the database: one at a time starts and
+    # tunes, so none starts a server while another restarts it.
     with _start_lock(pgdata):
-        _ensure_database(admin_url)
-        if _tune(admin_url):
-            _restart(server)
+        try:
+            server = _import_pgserver().get_server(pgdata, cleanup_mode=None)
+            admin_url = server.get_uri()
+            _ensure_database(admin_url)
+            if _tune(admin_url):
+                _restart(server)
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, AssertionError) as exc:
+            raise DatabaseError(
+                f"The embedded PostgreSQL in {pgdata} did not start. Last lines of its log:\n"
+                f"{_server_log_tail(pgdata)}\n"
+                "If another server uses this folder, stop it (m2c db stop) or set M2C_HOME elsewhere; "
+                "if the disk is full, free space."
+            ) from exc
+        except OSError as exc:
+            raise DatabaseError(f"The embedded PostgreSQL in {pgdata} could not be set up: {exc}") from exc
     return _with_database(admin_url, DATABASE_NAME)
 
 
