@@ -267,6 +267,8 @@ def _named(header: list[str], row: list[str]) -> dict[str, str]:
 
 
 SAME_RANK = sql.Identifier("_same_rank")
+# The reason a same_record_reason probe gives, naming the loaded row's id and file.
+SAME_AS = sql.SQL("""format('the same transaction as %s "%s", already loaded from %s', {}, {}, {})""")
 
 
 def _same_records(spec: TableSpec, timezone_name: str, folder: str, name: str) -> sql.Composed:
@@ -343,7 +345,12 @@ def same_record_reason(spec: TableSpec, timezone_name: str, folder: str, name: s
         sql.SQL(texts_key(same.otherwise, "p.")), texts_key_of(value_expr(spec.column(c)) for c in same.otherwise)
     )
     fields = {
-        "key_name": sql.Literal(key),
+        "same_as": SAME_AS.format(
+            sql.Literal(key), sql.SQL("p.{}").format(sql.Identifier(key)), sql.SQL("f.file_name")
+        ),
+        "counted_as": SAME_AS.format(
+            sql.Literal(key), sql.SQL("min(m.{})").format(sql.Identifier(key)), sql.SQL("min(m.file_name)")
+        ),
         "key": sql.Identifier(key),
         "table": sql.Identifier(spec.table),
         "elsewhere": sql.SQL("p.{} is distinct from {} and not (f.folder = {} and f.file_name = {})").format(
@@ -352,14 +359,14 @@ def same_record_reason(spec: TableSpec, timezone_name: str, folder: str, name: s
         "rank": SAME_RANK,
     }
     found = sql.SQL(
-        """(select format('the same transaction as %s "%s", already loaded from %s', {key_name}, p.{key}, f.file_name)
+        """(select {same_as}
            from raw.{table} p join raw.load_ledger f on f.file_id = p._file_id
            where {conditions} and {elsewhere} limit 1)"""
     )
     # A loaded row whose id or own id is among this row's references; offset 0: their indexes lead, not
     # one on the date that would walk every row of a day of many payments.
     named = sql.SQL(
-        """(select format('the same transaction as %s "%s", already loaded from %s', {key_name}, p.{key}, f.file_name)
+        """(select {same_as}
            from (
              select * from raw.{table} as p where p.{column} = any(string_to_array({references}, ' ')) offset 0
            ) as p join raw.load_ledger f on f.file_id = p._file_id
@@ -382,8 +389,7 @@ def same_record_reason(spec: TableSpec, timezone_name: str, folder: str, name: s
     )
     # The k-th row of this file with these texts is a copy when other files hold k: count up to k only.
     counted = sql.SQL(
-        """(select format('the same transaction as %s "%s", already loaded from %s', {key_name}, min(m.{key}),
-                          min(m.file_name))
+        """(select {counted_as}
            from (
              select p.{key}, f.file_name
              from raw.{table} p join raw.load_ledger f on f.file_id = p._file_id
