@@ -42,6 +42,25 @@ issued_lines as (
         on coalesce(lines.contract_account_id, lines.account_id) = accounts.account_id
 ),
 
+-- Per invoice first, then per group: invoice_count is a count of rows, not a count(distinct), and the
+-- invoice id leads the grouping, so the sort compares mostly one key. Before, every line of the period
+-- was sorted on seven low-cardinality text keys first (4.6 -> 2.2 s at 100,000 accounts, issue 17).
+invoice_components as (
+    select
+        invoice_id,
+        service,
+        customer_class,
+        district,
+        tariff_code,
+        component,
+        line_type,
+        currency,
+        sum(amount) as billed_amount,
+        count(*) as line_count
+    from issued_lines
+    group by invoice_id, service, customer_class, district, tariff_code, component, line_type, currency
+),
+
 final as (
     select
         {{ period() }} as period,
@@ -52,10 +71,10 @@ final as (
         component,
         line_type,
         currency,
-        sum(amount) as billed_amount,
-        count(*) as line_count,
-        count(distinct invoice_id) as invoice_count
-    from issued_lines
+        sum(billed_amount) as billed_amount,
+        sum(line_count)::bigint as line_count,
+        count(*) as invoice_count
+    from invoice_components
     where {{ period_is_open() }}
     group by service, customer_class, district, tariff_code, component, line_type, currency
 )

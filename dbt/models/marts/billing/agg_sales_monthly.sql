@@ -30,9 +30,13 @@ issued_lines as (
         on coalesce(lines.contract_account_id, lines.account_id) = accounts.account_id
 ),
 
-final as (
+-- Three hash aggregations instead of two count(distinct): each sorted every line of the period on five
+-- low-cardinality text keys (4-5 s at 100,000 accounts, issue 17). An invoice has one account (the
+-- billing account), so an invoice's row per group counts it once, and an account's row counts it once.
+invoice_sales as (
     select
-        {{ period() }} as period,
+        invoice_id,
+        account_id,
         service,
         customer_class,
         district,
@@ -42,12 +46,47 @@ final as (
         sum(amount) filter (where line_type in ('levy', 'vat')) as tax_amount,
         sum(amount) as billed_amount,
         sum(quantity) filter (where line_type in ('energy', 'trueup_credit', 'rebill_adjustment')) as usage_units,
-        min(unit) filter (where line_type = 'energy') as unit,
-        count(distinct account_id) as account_count,
-        count(distinct invoice_id) as invoice_count
+        min(unit) filter (where line_type = 'energy') as unit
     from issued_lines
+    group by invoice_id, account_id, service, customer_class, district, coalesce(tariff_code, 'taxes'), currency
+),
+
+account_sales as (
+    select
+        account_id,
+        service,
+        customer_class,
+        district,
+        tariff_code,
+        currency,
+        sum(revenue_amount) as revenue_amount,
+        sum(tax_amount) as tax_amount,
+        sum(billed_amount) as billed_amount,
+        sum(usage_units) as usage_units,
+        min(unit) as unit,
+        count(*) as invoice_count
+    from invoice_sales
+    group by account_id, service, customer_class, district, tariff_code, currency
+),
+
+final as (
+    select
+        {{ period() }} as period,
+        service,
+        customer_class,
+        district,
+        tariff_code,
+        currency,
+        sum(revenue_amount) as revenue_amount,
+        sum(tax_amount) as tax_amount,
+        sum(billed_amount) as billed_amount,
+        sum(usage_units) as usage_units,
+        min(unit) as unit,
+        count(*) as account_count,
+        sum(invoice_count)::bigint as invoice_count
+    from account_sales
     where {{ period_is_open() }}
-    group by service, customer_class, district, coalesce(tariff_code, 'taxes'), currency
+    group by service, customer_class, district, tariff_code, currency
 )
 
 select * from final
