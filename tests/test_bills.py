@@ -233,6 +233,19 @@ def test_a_large_district_is_merged_in_parts_with_every_page_in_order(
     assert (tmp_path / "print" / "North.pdf").read_bytes() == first
 
 
+def test_a_volume_is_merged_in_one_pass_where_the_open_file_limit_allows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A volume of 2,000 documents needs 2,000 + 64 open files. With a soft limit of 1,024 and a hard one of
+    1,048,576 the soft limit is raised to 2,064 and the whole volume is one group; with a hard limit of 1,024 it
+    stays there and groups are 1,024 - 64 = 960 documents."""
+    calls = []
+    monkeypatch.setattr(batch.resource, "setrlimit", lambda which, limits: calls.append(limits))
+    monkeypatch.setattr(batch.resource, "getrlimit", lambda which: (1024, 1_048_576))
+    assert batch.documents_open_at_once() == 2000
+    assert calls == [(2064, 1_048_576)]
+    monkeypatch.setattr(batch.resource, "getrlimit", lambda which: (1024, 1024))
+    assert batch.documents_open_at_once() == 960
+
+
 def test_what_is_remembered_between_bills_changes_no_byte_and_no_figure() -> None:
     """Font subsets, their widths and compressed streams are kept per process (render.py): a bill drawn with
     those caches emptied and again with them full gives the same bytes. Babel's formats are kept by the value's

@@ -19,6 +19,7 @@ import io
 import json
 import os
 import re
+import resource
 import shutil
 import time
 from collections import Counter, defaultdict
@@ -44,8 +45,9 @@ from exports.bills.render import render_bill, render_notice
 
 CHUNK = 200  # bills per task handed to a worker process
 SLICE = 20_000  # bills loaded from the database at a time
-MERGE_GROUP = 500  # documents merged into one part of a print file
 VOLUME = 2_000  # documents in one print file (a larger district gets volumes)
+MERGE_GROUP = VOLUME  # documents one merge holds open: a volume in one pass where the open-file limit allows
+FILES_KEPT_FREE = 64  # open files left for everything else when a merge sizes its groups
 
 
 @dataclass(frozen=True)
@@ -236,20 +238,34 @@ def merge(folder: Path, name: str, district: str, documents: list[str]) -> None:
     """One print file: the documents' pages in order, copied by qpdf (pikepdf) without re-encoding a stream,
     with a fixed file identifier (the same bills give the same bytes, D109).
 
-    Documents are merged MERGE_GROUP at a time into part files, then the parts into the print file, so no more
-    than MERGE_GROUP files are open at a time."""
+    qpdf reads a source's streams when the print file is saved, so every source stays open until then. A
+    volume is merged in one pass when the process may open that many files (its limit is raised up to the
+    hard limit); otherwise groups of documents are merged into part files, then the parts into the print
+    file, which copies every page twice."""
     target = folder / name
-    if len(documents) <= MERGE_GROUP:
+    group = documents_open_at_once()
+    if len(documents) <= group:
         concatenate([folder / document for document in documents], target, district)
         return
     parts = []
-    for first in range(0, len(documents), MERGE_GROUP):
-        part = target.with_name(f".{target.stem}.{first // MERGE_GROUP:05d}.pdf")
-        concatenate([folder / document for document in documents[first : first + MERGE_GROUP]], part, district)
+    for first in range(0, len(documents), group):
+        part = target.with_name(f".{target.stem}.{first // group:05d}.pdf")
+        concatenate([folder / document for document in documents[first : first + group]], part, district)
         parts.append(part)
     concatenate(parts, target, district)
     for part in parts:
         part.unlink()
+
+
+def documents_open_at_once() -> int:
+    """How many documents one merge may hold open: MERGE_GROUP, or fewer when the open-file limit is lower even
+    after raising this process's soft limit (RLIMIT_NOFILE) up to its hard limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = MERGE_GROUP + FILES_KEPT_FREE
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        soft = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    return max(2, min(MERGE_GROUP, soft - FILES_KEPT_FREE))
 
 
 def concatenate(sources: list[Path], target: Path, district: str) -> None:
