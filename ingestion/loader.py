@@ -99,10 +99,21 @@ def ingest_landing(
     timezone_name: str = "UTC",
 ) -> list[FileResult]:
     ensure_raw_schema(conn)
-    return [
+    results = [
         ingest_file(conn, landing, folder, path, quarantine, timezone_name)
         for folder, path in landed_files(landing, folders)
     ]
+    analyze_loaded(conn, results)
+    return results
+
+
+def analyze_loaded(conn: psycopg.Connection, results: list[FileResult]) -> None:
+    """Fresh planner statistics for every raw table that received rows. The billing run follows the load
+    before autovacuum's next round, and with a table's statistics from before the load the planner chose
+    nested loops (int_payments_matched at 10,000 accounts: 17.6 s, 0.3 s once analyzed)."""
+    for table in sorted({t.target for r in results for t in r.targets if t.rows_loaded}):
+        conn.execute(f"analyze raw.{table}")
+    conn.commit()
 
 
 def ingest_file(

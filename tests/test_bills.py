@@ -234,16 +234,17 @@ def test_a_large_district_is_merged_in_parts_with_every_page_in_order(
 
 
 def test_a_volume_is_merged_in_one_pass_where_the_open_file_limit_allows(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A volume of 2,000 documents needs 2,000 + 64 open files. With a soft limit of 1,024 and a hard one of
-    1,048,576 the soft limit is raised to 2,064 and the whole volume is one group; with a hard limit of 1,024 it
-    stays there and groups are 1,024 - 64 = 960 documents."""
+    """A volume of 1,000 documents needs 1,000 + 64 open files. With a soft limit of 256 and a hard one of
+    1,048,576 the soft limit is raised to 1,064 and the whole volume is one group; with a hard limit of 256 it
+    stays there and groups are 256 - 64 = 192 documents."""
     calls = []
     monkeypatch.setattr(batch.resource, "setrlimit", lambda which, limits: calls.append(limits))
-    monkeypatch.setattr(batch.resource, "getrlimit", lambda which: (1024, 1_048_576))
-    assert batch.documents_open_at_once() == 2000
-    assert calls == [(2064, 1_048_576)]
-    monkeypatch.setattr(batch.resource, "getrlimit", lambda which: (1024, 1024))
-    assert batch.documents_open_at_once() == 960
+    monkeypatch.setattr(batch.resource, "getrlimit", lambda which: (256, 1_048_576))
+    assert batch.VOLUME == batch.MERGE_GROUP == 1000
+    assert batch.documents_open_at_once() == 1000
+    assert calls == [(1064, 1_048_576)]
+    monkeypatch.setattr(batch.resource, "getrlimit", lambda which: (256, 256))
+    assert batch.documents_open_at_once() == 192
 
 
 def test_what_is_remembered_between_bills_changes_no_byte_and_no_figure() -> None:

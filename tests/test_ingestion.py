@@ -411,3 +411,18 @@ def test_great_expectations_suites_flag_bad_data_that_bypassed_the_loader(
         )
     evaluations = {e.check_name: e.passed for e in run.get_asset_check_evaluations()}
     assert evaluations["gx_readings"] is False and evaluations["gx_accounts"] is True
+
+
+def test_the_load_leaves_fresh_planner_statistics(corpus: Path, conn: psycopg.Connection) -> None:
+    """Every raw table the corpus fills is analyzed by the load: pg_class.reltuples, -1 for a table never
+    analyzed, equals its row count (ANALYZE samples up to 30,000 rows, so a table this small is counted
+    whole). The billing run after a load is planned with these statistics, not autovacuum's later ones."""
+    ingest_landing(conn, corpus)
+    filled = conn.execute(
+        """select c.relname, c.reltuples from pg_class as c join pg_namespace as n on n.oid = c.relnamespace
+           where n.nspname = 'raw' and c.relkind = 'r'"""
+    ).fetchall()
+    counted = {name: conn.execute(f"select count(*) from raw.{name}").fetchone()[0] for name, _ in filled}
+    loaded = {name: tuples for name, tuples in filled if counted[name] and name not in ("load_ledger", "rejects")}
+    assert {"accounts", "payments", "readings"} <= set(loaded)
+    assert loaded == {name: float(counted[name]) for name in loaded}

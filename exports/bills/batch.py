@@ -45,7 +45,7 @@ from exports.bills.render import render_bill, render_notice
 
 CHUNK = 200  # bills per task handed to a worker process
 SLICE = 20_000  # bills loaded from the database at a time
-VOLUME = 2_000  # documents in one print file (a larger district gets volumes)
+VOLUME = 1_000  # documents in one print file (a larger district gets volumes)
 MERGE_GROUP = VOLUME  # documents one merge holds open: a volume in one pass where the open-file limit allows
 FILES_KEPT_FREE = 64  # open files left for everything else when a merge sizes its groups
 
@@ -104,19 +104,8 @@ def render_period(
     shutil.rmtree(staging, ignore_errors=True)
     for sub in ("notices", "print", "email"):
         (staging / sub).mkdir(parents=True)
-    rendered: list[Rendered] = []
-    bills = emails = 0
-    render_seconds = 0.0
     with psycopg.connect(url or db.database_url()) as conn, pool_of(workers) as pool:
-        ids = issued_invoice_ids(conn, period)
-        for first in range(0, len(ids), SLICE):
-            some = load_bills(conn, period, ids[first : first + SLICE])
-            rendering = time.perf_counter()
-            done = render_all(pool, some, [], utility, staging)
-            render_seconds += time.perf_counter() - rendering
-            emails += sum(item.emailed for item in done)
-            rendered += done
-            bills += len(some)
+        rendered, bills, emails, render_seconds = render_bills(conn, period, pool, utility, staging)
         notices = load_notices(conn, period, disconnection_days)
         rendered += render_all(pool, [], notices, utility, staging)
         merging = time.perf_counter()
@@ -138,6 +127,26 @@ def render_period(
         Counter(reason_kind(item.no_qr_reason) for item in rendered if item.no_qr_reason),
         print_seconds,
     )
+
+
+def render_bills(
+    conn: psycopg.Connection, period: str, pool: ProcessPoolExecutor | None, utility: Utility, folder: Path
+) -> tuple[list[Rendered], int, int, float]:
+    """The period's issued invoices rendered SLICE at a time: (what was written, bills, e-mails, seconds spent
+    rendering). A slice's bills are released before the print files are merged (they are no longer needed)."""
+    rendered: list[Rendered] = []
+    bills = emails = 0
+    seconds = 0.0
+    ids = issued_invoice_ids(conn, period)
+    for first in range(0, len(ids), SLICE):
+        some = load_bills(conn, period, ids[first : first + SLICE])
+        rendering = time.perf_counter()
+        done = render_all(pool, some, [], utility, folder)
+        seconds += time.perf_counter() - rendering
+        emails += sum(item.emailed for item in done)
+        rendered += done
+        bills += len(some)
+    return rendered, bills, emails, seconds
 
 
 def reason_kind(reason: str) -> str:
