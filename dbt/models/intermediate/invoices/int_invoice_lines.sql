@@ -47,18 +47,16 @@ unissued_invoices as (
 -- an index condition; "period in (select ...)" is not): a condition "period = last or period in
 -- (released)" scanned the whole table and hashed every line of last period (1.9 s at 100,000
 -- accounts) to find a few dozen.
+{%- set unissued = " and invoice_id in (select unissued_invoices.invoice_id from unissued_invoices)" %}
 previous_lines as (
-    {{ rows_of_this(
-        "period = " ~ previous_period(1)
-        ~ " and invoice_id in (select unissued_invoices.invoice_id from unissued_invoices)"
-    ) }}
+    {{ rows_of_this("period = " ~ previous_period(1) ~ unissued) }}
     union all
     {{ rows_of_this(
         "period <> " ~ previous_period(1)
         ~ " and period = any(array(select released.period from invoices"
         ~ " cross join unnest(string_to_array(invoices.released_periods, ',')) as released (period)"
         ~ " where invoices.period = " ~ period() ~ "))"
-        ~ " and invoice_id in (select unissued_invoices.invoice_id from unissued_invoices)"
+        ~ unissued
     ) }}
 ),
 

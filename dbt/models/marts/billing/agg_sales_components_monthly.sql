@@ -6,6 +6,9 @@
     sales of a service (D69). The tariff of levy and VAT lines is 'taxes', as in agg_sales_monthly; that of
     the invoice's rounding line 'invoice'.
 -#}
+{#- The grain below the period, summed per invoice and then per group. -#}
+{%- set grain = 'service, customer_class, district, tariff_code, component, line_type, currency' %}
+
 with
 
 lines as (
@@ -48,35 +51,23 @@ issued_lines as (
 invoice_components as (
     select
         invoice_id,
-        service,
-        customer_class,
-        district,
-        tariff_code,
-        component,
-        line_type,
-        currency,
+        {{ grain }},
         sum(amount) as billed_amount,
         count(*) as line_count
     from issued_lines
-    group by invoice_id, service, customer_class, district, tariff_code, component, line_type, currency
+    group by invoice_id, {{ grain }}
 ),
 
 final as (
     select
         {{ period() }} as period,
-        service,
-        customer_class,
-        district,
-        tariff_code,
-        component,
-        line_type,
-        currency,
+        {{ grain }},
         sum(billed_amount) as billed_amount,
         sum(line_count)::bigint as line_count,
         count(*) as invoice_count
     from invoice_components
     where {{ period_is_open() }}
-    group by service, customer_class, district, tariff_code, component, line_type, currency
+    group by {{ grain }}
 )
 
 select * from final

@@ -2,6 +2,10 @@
     Billed revenue and usage of issued invoices per month, service, customer class, district and tariff.
     Late charge lines are not sales of a service: they are in agg_receivables_monthly (D69).
 -#}
+{#- The grain below the period, and the amounts summed again at each level above the invoice. -#}
+{%- set grain = 'service, customer_class, district, tariff_code, currency' %}
+{%- set summed = ['revenue_amount', 'tax_amount', 'billed_amount', 'usage_units'] %}
+
 with
 
 lines as (
@@ -54,39 +58,29 @@ invoice_sales as (
 account_sales as (
     select
         account_id,
-        service,
-        customer_class,
-        district,
-        tariff_code,
-        currency,
-        sum(revenue_amount) as revenue_amount,
-        sum(tax_amount) as tax_amount,
-        sum(billed_amount) as billed_amount,
-        sum(usage_units) as usage_units,
+        {{ grain }},
+        {%- for measure in summed %}
+            sum({{ measure }}) as {{ measure }},
+        {%- endfor %}
         min(unit) as unit,
         count(*) as invoice_count
     from invoice_sales
-    group by account_id, service, customer_class, district, tariff_code, currency
+    group by account_id, {{ grain }}
 ),
 
 final as (
     select
         {{ period() }} as period,
-        service,
-        customer_class,
-        district,
-        tariff_code,
-        currency,
-        sum(revenue_amount) as revenue_amount,
-        sum(tax_amount) as tax_amount,
-        sum(billed_amount) as billed_amount,
-        sum(usage_units) as usage_units,
+        {{ grain }},
+        {%- for measure in summed %}
+            sum({{ measure }}) as {{ measure }},
+        {%- endfor %}
         min(unit) as unit,
         count(*) as account_count,
         sum(invoice_count)::bigint as invoice_count
     from account_sales
     where {{ period_is_open() }}
-    group by service, customer_class, district, tariff_code, currency
+    group by {{ grain }}
 )
 
 select * from final
