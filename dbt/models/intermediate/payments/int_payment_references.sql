@@ -171,14 +171,6 @@ hashed_invoices as (
     where length(regexp_replace(upper(invoice_id), '[^A-Z0-9]', '', 'g')) > 21
 ),
 
-keyed_accounts as (
-    select
-        account_id,
-        billing_account_id,
-        regexp_replace(upper(account_id), '[^A-Z0-9]', '', 'g') as account_key
-    from accounts
-),
-
 resolved as (
     select
         parsed.payment_id,
@@ -193,10 +185,10 @@ resolved as (
             when parsed.invoice_month_key is not null then 'invoice_number'
             else 'account_id'
         end as name_kind,
-        keyed_accounts.account_id as named_account_id,
+        accounts.account_id as named_account_id,
         case
             when parsed.found_as = 'rf' and not parsed.is_valid_rf then null
-            when parsed.invoice_month_key is null then keyed_accounts.billing_account_id
+            when parsed.invoice_month_key is null then accounts.billing_account_id
             else coalesce(invoices.account_id, hashed_invoices.account_id)
         end as account_id,
         case
@@ -205,14 +197,14 @@ resolved as (
         end as invoice_id,
         coalesce(invoices.period, hashed_invoices.period) as invoice_period
     from parsed
-    left join keyed_accounts
-        on parsed.account_key = keyed_accounts.account_key
+    left join accounts
+        on parsed.account_key = accounts.account_key
     left join invoices
         on
             parsed.invoice_month_key is not null
             and invoices.period
             = substr(parsed.invoice_month_key, 1, 4) || '-' || substr(parsed.invoice_month_key, 5, 2)
-            and invoices.invoice_id = 'INV-' || parsed.invoice_month_key || '-' || keyed_accounts.billing_account_id
+            and invoices.invoice_id = 'INV-' || parsed.invoice_month_key || '-' || accounts.billing_account_id
     left join hashed_invoices
         on
             parsed.found_as = 'rf'
@@ -220,7 +212,7 @@ resolved as (
             and hashed_invoices.period
             = substr(parsed.invoice_month_key, 1, 4) || '-' || substr(parsed.invoice_month_key, 5, 2)
             and parsed.body = hashed_invoices.creditor_reference
-    where parsed.found_as in ('whole', 'rf', 'invoice') or keyed_accounts.account_id is not null
+    where parsed.found_as in ('whole', 'rf', 'invoice') or accounts.account_id is not null
 ),
 
 -- Of the readings of one printed RF reference, the longest valid one; none valid: its readings are kept
