@@ -226,7 +226,7 @@ class Bench:
             "bills": result.bills,
             "pages": result.pages,
             "notices": result.notices,
-            "emails": result.emails,  # written by the rendering workers, inside render_seconds (D127)
+            "emails": result.emails,  # written by the rendering workers, inside render_seconds (D125)
             "render_seconds": round(result.render_seconds, 2),
             "print_seconds": round(result.print_seconds, 2),
             "bills_per_second": round(result.bills_per_second, 1),

@@ -182,7 +182,7 @@ def render_all(
 
 def render_chunk(bills: list[Bill], utility: Utility, folder: Path) -> list[Rendered]:
     """Each bill's PDF, and its e-mail when the account has an address, written by the worker that drew it
-    from the bytes in hand (D127: e-mails written afterwards by the parent read every PDF back, one process
+    from the bytes in hand (D125: e-mails written afterwards by the parent read every PDF back, one process
     while the workers waited)."""
     done = []
     if any(bill.email for bill in bills):
@@ -302,7 +302,7 @@ def share_font_programs(pdf: pikepdf.Pdf) -> int:
     stored bytes as an earlier one at that earlier stream, so the print file holds each font subset once (Latin
     bills embed the same subsets): the others are unreferenced and qpdf does not write them. Returns how many
     descriptors now share a program. Pages, glyphs and widths are unchanged; the order is the pages', so the
-    same documents give the same file (D109). 125 bills: 5.6 → 1.0 MiB, 1.0-1.3 → 0.9 ms a bill (D127)."""
+    same documents give the same file (D109). 125 bills: 5.6 → 1.0 MiB, 1.0-1.3 → 0.9 ms a bill (D110)."""
     first: dict[bytes, pikepdf.Object] = {}
     shared = 0
     for page in pdf.pages:

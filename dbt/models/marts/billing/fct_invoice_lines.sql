@@ -1,17 +1,19 @@
 {#-
-    Every line of the period's invoices: the invoice's own lines (int_invoice_lines) and the late
-    payment charges the bill run adds to its issued invoices (int_late_charge_lines, D66).
+    Every line of every invoice: the invoice's own lines (int_invoice_lines) and the late payment charges
+    the bill run adds to its issued invoices (int_late_charge_lines, D66). A view (D126): both models keep
+    each period's rows frozen once it is closed, and copying 1.1 M lines a period into a table cost 4.4 s
+    of the charges stage at 100,000 accounts. Readers filter by period or account, which both tables index.
 -#}
+{{ config(materialized='view') }}
+
 with
 
 invoice_lines as (
     select * from {{ ref('int_invoice_lines') }}
-    where period = {{ period() }}
 ),
 
 late_charge_lines as (
     select * from {{ ref('int_late_charge_lines') }}
-    where period = {{ period() }}
 ),
 
 lines as (
@@ -49,7 +51,6 @@ final as (
         charge_code,
         description
     from lines
-    where {{ period_is_open() }}
 )
 
 select * from final
