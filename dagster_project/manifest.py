@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import subprocess
@@ -31,11 +32,16 @@ def manifest_path() -> Path:
     manifest = target / "manifest.json"
     stamp = target / ".m2c_fingerprint"
     fingerprint = project_fingerprint()
-    if not manifest.exists() or not stamp.exists() or stamp.read_text() != fingerprint:
-        subprocess.run(
-            [dbt.executable(), *dbt.dbt_args("parse", "--quiet")],
-            check=True,
-            env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
-        )
-        stamp.write_text(fingerprint)
+    target.mkdir(exist_ok=True)
+    # One parse at a time: two processes (pytest's workers, Dagster's) parsing at once wrote one file together
+    # and left a manifest that is not JSON.
+    with (target / ".m2c_parse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not manifest.exists() or not stamp.exists() or stamp.read_text() != fingerprint:
+            subprocess.run(
+                [dbt.executable(), *dbt.dbt_args("parse", "--quiet")],
+                check=True,
+                env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+            )
+            stamp.write_text(fingerprint)
     return manifest

@@ -159,10 +159,12 @@ def test_closed_period_is_frozen_against_rebuilds_and_tariff_edits(billed: tuple
     with psycopg.connect(url) as conn:
         assert closing.verify_closed_periods(conn) == {"2024-01": True}
         assert conn.execute("select billing.period_checksum('2024-01')").fetchone()[0] == closed.checksum
-        with conn.transaction(force_rollback=True):  # a cent more on one line of the closed period is caught
+        # A cent more on one line of the closed period is caught (the lines are stored in int_invoice_lines;
+        # fct_invoice_lines is a view over it, D126).
+        with conn.transaction(force_rollback=True):
             conn.execute(
-                """update marts.fct_invoice_lines set amount = amount + 0.01
-                   where (invoice_id, line_no) = (select invoice_id, min(line_no) from marts.fct_invoice_lines
+                """update intermediate.int_invoice_lines set amount = amount + 0.01
+                   where (invoice_id, line_no) = (select invoice_id, min(line_no) from intermediate.int_invoice_lines
                                                   where period = '2024-01' group by invoice_id limit 1)"""
             )
             assert closing.verify_closed_periods(conn) == {"2024-01": False}
