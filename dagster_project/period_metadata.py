@@ -19,19 +19,21 @@ RowCounter = Callable[[str, str], int | None]
 def period_row_counter(conn: psycopg.Connection, period: str | None) -> RowCounter:
     """Count a table's rows of `period` (text YYYY-MM), or all its rows when `period` is None.
 
-    None for views (counting would run their query again) and, with a period, for tables without a
-    `period` column. The table is found in the connection's database (dbt's manifest names the
-    database it was parsed for, which a run may not use).
+    None, with a period, for relations without a `period` column, and without one for views (counting
+    would run their whole query again; a view with a period column, such as fct_invoice_lines (D126),
+    is counted for the period). The table is found in the connection's database (dbt's manifest names
+    the database it was parsed for, which a run may not use).
     """
 
     def count(schema: str, table: str) -> int | None:
         row = conn.execute(
-            """select c.relkind in ('r', 'p') and (%s or exists (
+            """select (c.relkind in ('r', 'p') and %s) or (c.relkind in ('r', 'p', 'v') and exists (
                    select 1 from information_schema.columns k
-                    where k.table_schema = n.nspname and k.table_name = c.relname and k.column_name = 'period'))
+                    where k.table_schema = n.nspname and k.table_name = c.relname and k.column_name = 'period')
+                    and not %s)
                  from pg_class c join pg_namespace n on n.oid = c.relnamespace
                 where n.nspname = %s and c.relname = %s""",
-            (period is None, schema, table),
+            (period is None, period is None, schema, table),
         ).fetchone()
         if not row or not row[0]:
             return None

@@ -44,7 +44,7 @@ DATA_TESTS = "data tests"
 # The table whose rows a stage reports.
 ROWS_OF = {
     "VEE + usage": "int_meter_periods",
-    "charges + invoices": "fct_invoice_lines",
+    "charges + invoices": "int_invoice_lines",  # fct_invoice_lines is a view (D126): no rows of its own
     "payments + aging + ledger": "fct_gl_journal",
 }
 
